@@ -1,0 +1,52 @@
+//! The binary: prints its base URL first on stdout and serves the API there.
+
+use std::process::Stdio;
+
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::Command;
+
+#[tokio::test]
+async fn binary_prints_its_base_url_then_serves() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_infomaniak-cloud-emulator"))
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--token",
+            "binary-token",
+            "--latency",
+            "10ms",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut first = String::new();
+    BufReader::new(stdout).read_line(&mut first).await.unwrap();
+    let base = first.trim_end();
+    assert!(base.starts_with("http://127.0.0.1:"), "{base}");
+
+    let response = reqwest::Client::new()
+        .get(format!("{base}/1/accounts"))
+        .bearer_auth("binary-token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["data"][0]["id"], 1000);
+
+    child.kill().await.unwrap();
+}
+
+#[tokio::test]
+async fn binary_refuses_a_remote_address() {
+    let output = Command::new(env!("CARGO_BIN_EXE_infomaniak-cloud-emulator"))
+        .args(["--listen", "0.0.0.0:0"])
+        .output()
+        .await
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(output.stdout.is_empty());
+}

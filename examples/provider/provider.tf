@@ -1,0 +1,18 @@
+terraform {
+  required_providers {
+    infomaniak = {
+      source = "infomaniak/infomaniak"
+    }
+  }
+}
+
+# The token can also come from the INFOMANIAK_TOKEN environment variable,
+# and the host from INFOMANIAK_HOST (for example a local emulator).
+provider "infomaniak" {
+  token = var.infomaniak_token
+}
+
+variable "infomaniak_token" {
+  type      = string
+  sensitive = true
+}

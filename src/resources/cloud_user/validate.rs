@@ -1,0 +1,264 @@
+//! Checks of a user's configuration that need no API call, run at validate and plan time.
+//!
+//! The rules mirror the API's own validation (`validation_failed` answers), so that a
+//! password or description the API would refuse fails the plan with the attribute's path
+//! instead of failing halfway through an apply.
+
+use tfplugin::diag::{AttributePath, Diagnostics};
+use tfplugin::value::Value;
+
+/// Shortest password the API accepts (its policy is not published; it refuses shorter ones).
+pub const PASSWORD_MIN_LENGTH: usize = 8;
+
+/// Longest description the API accepts, in characters.
+pub const DESCRIPTION_MAX_LENGTH: usize = 250;
+
+/// Checks every known value of a configuration; unknown values are checked at apply.
+pub fn config(config: &Value, diagnostics: &mut Diagnostics) {
+    for attribute in ["public_cloud_id", "project_id"] {
+        if let Some(value) = known(config, attribute) {
+            if !value.as_i64().is_some_and(|n| n > 0) {
+                diagnostics.attribute_error(
+                    AttributePath::root(attribute),
+                    "Invalid id",
+                    format!("`{attribute}` must be a whole number greater than zero."),
+                );
+            }
+        }
+    }
+    if let Some(password) = known(config, "password").and_then(Value::as_str) {
+        if let Err(detail) = password_policy(password) {
+            diagnostics.attribute_error(
+                AttributePath::root("password"),
+                "Password does not meet the policy",
+                detail,
+            );
+        }
+    }
+    if let Some(description) = known(config, "description").and_then(Value::as_str) {
+        if let Err(detail) = description_rules(description) {
+            diagnostics.attribute_error(
+                AttributePath::root("description"),
+                "Invalid description",
+                detail,
+            );
+        }
+    }
+    if let Some(email) = known(config, "invite_email").and_then(Value::as_str) {
+        if !looks_like_email(email) {
+            diagnostics.attribute_error(
+                AttributePath::root("invite_email"),
+                "Invalid invitation address",
+                "`invite_email` must be an email address such as name@example.com.",
+            );
+        }
+    }
+    exactly_one_credential(config, diagnostics);
+}
+
+/// A user is created either with a password or by invitation: exactly one of the two.
+fn exactly_one_credential(config: &Value, diagnostics: &mut Diagnostics) {
+    let state = |attribute: &str| match config.get(attribute) {
+        Some(v) if v.is_unknown() => None,
+        Some(v) => Some(!v.is_null()),
+        None => Some(false),
+    };
+    match (state("password"), state("invite_email")) {
+        (Some(true), Some(true)) => diagnostics.attribute_error(
+            AttributePath::root("invite_email"),
+            "Conflicting arguments",
+            "Set either `password` (the user gets this password) or `invite_email` (the \
+             user sets a password through an emailed link), not both.",
+        ),
+        (Some(false), Some(false)) => diagnostics.attribute_error(
+            AttributePath::root("password"),
+            "Missing credentials",
+            "Set `password` (the user gets this password) or `invite_email` (a link to set \
+             the password is emailed there). A user cannot be created without one of them.",
+        ),
+        _ => {}
+    }
+}
+
+/// The API's password policy: a minimum length, an upper-case letter and a digit.
+pub fn password_policy(password: &str) -> Result<(), String> {
+    let mut missing = Vec::new();
+    if password.chars().count() < PASSWORD_MIN_LENGTH {
+        missing.push(format!("at least {PASSWORD_MIN_LENGTH} characters"));
+    }
+    if !password.chars().any(char::is_uppercase) {
+        missing.push("an upper-case letter".to_string());
+    }
+    if !password.chars().any(|c| c.is_ascii_digit()) {
+        missing.push("a digit".to_string());
+    }
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "The password needs {}, as the Infomaniak API requires.",
+            missing.join(", ")
+        ))
+    }
+}
+
+/// The API's description rules: at most 250 characters of letters, digits, space, `-`, `_`, `.`.
+pub fn description_rules(description: &str) -> Result<(), String> {
+    let length = description.chars().count();
+    if length > DESCRIPTION_MAX_LENGTH {
+        return Err(format!(
+            "The description has {length} characters; the API accepts at most \
+             {DESCRIPTION_MAX_LENGTH}."
+        ));
+    }
+    let refused: String = description
+        .chars()
+        .filter(|c| !(c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.')))
+        .take(5)
+        .collect();
+    if !refused.is_empty() {
+        return Err(format!(
+            "The description may contain only letters, digits, spaces, '-', '_' and '.'; \
+             it contains {refused:?}."
+        ));
+    }
+    Ok(())
+}
+
+fn looks_like_email(email: &str) -> bool {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
+                && !email.chars().any(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+/// The attribute's value when it is set and known.
+fn known<'a>(config: &'a Value, attribute: &str) -> Option<&'a Value> {
+    config
+        .get(attribute)
+        .filter(|v| !v.is_null() && !v.is_unknown())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn object(pairs: &[(&str, Value)]) -> Value {
+        Value::Object(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect::<BTreeMap<_, _>>(),
+        )
+    }
+
+    fn paths(diagnostics: &Diagnostics) -> Vec<String> {
+        diagnostics
+            .0
+            .iter()
+            .map(|d| {
+                d.attribute
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn password_policy_names_each_missing_rule() {
+        assert!(password_policy("Sup3rSecret").is_ok());
+        let err = password_policy("short").unwrap_err();
+        assert!(err.contains("at least 8"), "{err}");
+        assert!(err.contains("upper-case"), "{err}");
+        assert!(err.contains("digit"), "{err}");
+        assert!(
+            password_policy("alllowercase1")
+                .unwrap_err()
+                .contains("upper-case")
+        );
+        assert!(
+            password_policy("NoDigitsHere")
+                .unwrap_err()
+                .contains("digit")
+        );
+    }
+
+    #[test]
+    fn description_allows_letters_digits_and_a_few_marks() {
+        assert!(description_rules("CI runner for team-a_v1.2").is_ok());
+        assert!(description_rules("Équipe données").is_ok());
+        assert!(description_rules("no/slashes").is_err());
+        assert!(description_rules(&"x".repeat(250)).is_ok());
+        assert!(
+            description_rules(&"x".repeat(251))
+                .unwrap_err()
+                .contains("251")
+        );
+    }
+
+    #[test]
+    fn exactly_one_of_password_and_invite_email() {
+        let mut both = Diagnostics::default();
+        config(
+            &object(&[
+                ("password", Value::string("Sup3rSecret")),
+                ("invite_email", Value::string("a@example.com")),
+            ]),
+            &mut both,
+        );
+        assert_eq!(paths(&both), ["invite_email"]);
+
+        let mut neither = Diagnostics::default();
+        config(&object(&[("password", Value::Null)]), &mut neither);
+        assert_eq!(paths(&neither), ["password"]);
+
+        let mut unknown = Diagnostics::default();
+        config(
+            &object(&[("password", Value::Unknown), ("invite_email", Value::Null)]),
+            &mut unknown,
+        );
+        assert!(unknown.is_empty());
+    }
+
+    #[test]
+    fn bad_values_point_at_their_attribute() {
+        let mut diagnostics = Diagnostics::default();
+        config(
+            &object(&[
+                ("public_cloud_id", Value::int(0)),
+                ("project_id", Value::int(2001)),
+                ("password", Value::string("weak")),
+                ("description", Value::string("bad;chars")),
+            ]),
+            &mut diagnostics,
+        );
+        assert_eq!(
+            paths(&diagnostics),
+            ["public_cloud_id", "password", "description"]
+        );
+    }
+
+    #[test]
+    fn email_shape() {
+        assert!(looks_like_email("ops@example.com"));
+        for bad in [
+            "",
+            "ops",
+            "ops@",
+            "@example.com",
+            "ops@example",
+            "o ps@example.com",
+        ] {
+            assert!(!looks_like_email(bad), "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! Acceptance tests: the provider binary driven by the real Terraform CLI (and OpenTofu
+//! where installed) against the API emulator.
+
+mod harness;
+
+mod drift;
+mod faults;
+mod import;
+mod install;
+mod lifecycle;
+mod scale;
+mod secrets;
+mod validation;
