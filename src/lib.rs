@@ -8,6 +8,10 @@
 //! The plugin protocol lives in the `tfplugin` crate and the API client in `infomaniak-api`;
 //! this crate is the translation between the two.
 
+// Responses are built with `..Default::default()` even where every field is set, so that
+// fields later protocol versions add do not break them.
+#![allow(clippy::needless_update)]
+
 pub mod diagnostics;
 pub mod provider;
 pub mod resources;

@@ -135,9 +135,9 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 /// Formats a whole-minute or whole-second duration the way it is written in HCL.
 pub fn format_duration(duration: Duration) -> String {
     let secs = duration.as_secs();
-    if secs % 3600 == 0 {
+    if secs.is_multiple_of(3600) {
         format!("{}h", secs / 3600)
-    } else if secs % 60 == 0 {
+    } else if secs.is_multiple_of(60) {
         format!("{}m", secs / 60)
     } else {
         format!("{secs}s")

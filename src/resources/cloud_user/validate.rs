@@ -16,42 +16,42 @@ pub const DESCRIPTION_MAX_LENGTH: usize = 250;
 /// Checks every known value of a configuration; unknown values are checked at apply.
 pub fn config(config: &Value, diagnostics: &mut Diagnostics) {
     for attribute in ["public_cloud_id", "project_id"] {
-        if let Some(value) = known(config, attribute) {
-            if !value.as_i64().is_some_and(|n| n > 0) {
-                diagnostics.attribute_error(
-                    AttributePath::root(attribute),
-                    "Invalid id",
-                    format!("`{attribute}` must be a whole number greater than zero."),
-                );
-            }
-        }
-    }
-    if let Some(password) = known(config, "password").and_then(Value::as_str) {
-        if let Err(detail) = password_policy(password) {
+        if let Some(value) = known(config, attribute)
+            && value.as_i64().is_none_or(|n| n <= 0)
+        {
             diagnostics.attribute_error(
-                AttributePath::root("password"),
-                "Password does not meet the policy",
-                detail,
+                AttributePath::root(attribute),
+                "Invalid id",
+                format!("`{attribute}` must be a whole number greater than zero."),
             );
         }
     }
-    if let Some(description) = known(config, "description").and_then(Value::as_str) {
-        if let Err(detail) = description_rules(description) {
-            diagnostics.attribute_error(
-                AttributePath::root("description"),
-                "Invalid description",
-                detail,
-            );
-        }
+    if let Some(password) = known(config, "password").and_then(Value::as_str)
+        && let Err(detail) = password_policy(password)
+    {
+        diagnostics.attribute_error(
+            AttributePath::root("password"),
+            "Password does not meet the policy",
+            detail,
+        );
     }
-    if let Some(email) = known(config, "invite_email").and_then(Value::as_str) {
-        if !looks_like_email(email) {
-            diagnostics.attribute_error(
-                AttributePath::root("invite_email"),
-                "Invalid invitation address",
-                "`invite_email` must be an email address such as name@example.com.",
-            );
-        }
+    if let Some(description) = known(config, "description").and_then(Value::as_str)
+        && let Err(detail) = description_rules(description)
+    {
+        diagnostics.attribute_error(
+            AttributePath::root("description"),
+            "Invalid description",
+            detail,
+        );
+    }
+    if let Some(email) = known(config, "invite_email").and_then(Value::as_str)
+        && !looks_like_email(email)
+    {
+        diagnostics.attribute_error(
+            AttributePath::root("invite_email"),
+            "Invalid invitation address",
+            "`invite_email` must be an email address such as name@example.com.",
+        );
     }
     exactly_one_credential(config, diagnostics);
 }
