@@ -70,7 +70,7 @@ set +e
 "$terraform" plan -detailed-exitcode -input=false -no-color >"$demo/plan.txt"
 code=$?
 set -e
-grep -E '~ resource|description|Plan:' "$demo/plan.txt" || true
+grep -E 'will be updated|~ description|Plan:' "$demo/plan.txt" || true
 if [ "$code" -ne 2 ]; then
   echo "expected plan to report changes (exit 2), got exit $code" >&2
   cat "$demo/plan.txt" >&2
