@@ -17,6 +17,7 @@ use tfplugin::schema::{Attribute, Block, Schema};
 use tfplugin::value::{Type, from_value};
 
 use crate::resources::cloud_user::CloudUserResource;
+use crate::resources::cloud_user::reads::UserReads;
 
 /// Where the API lives unless `host` or `INFOMANIAK_HOST` says otherwise.
 pub const DEFAULT_HOST: &str = "https://api.infomaniak.com";
@@ -34,12 +35,18 @@ const DEFAULT_REQUESTS_PER_MINUTE: u32 = 60;
 #[derive(Default)]
 pub struct ProviderData {
     client: OnceLock<Client>,
+    user_reads: UserReads,
 }
 
 impl ProviderData {
     /// The configured API client, or `None` while the provider configuration is unknown.
     pub fn client(&self) -> Option<&Client> {
         self.client.get()
+    }
+
+    /// Reads of users, batched per project across the resources of this process.
+    pub fn user_reads(&self) -> &UserReads {
+        &self.user_reads
     }
 }
 

@@ -245,3 +245,26 @@ async fn create_project(env: &Env) -> u64 {
     }
     panic!("project {project} never became ready");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refreshing_many_users_costs_one_list() {
+    for cli in clis() {
+        let env = Env::start(&cli).await;
+        env.config(
+            "resource \"infomaniak_cloud_user\" \"team\" {\n  count = 4\n  public_cloud_id = 1001\n  \
+             project_id = 2001\n  description = \"Member ${count.index}\"\n  \
+             password = \"Member-Passw0rd-${count.index}\"\n}\n",
+        );
+        env.apply().await;
+        env.clear_requests().await;
+
+        assert_eq!(env.plan().await.code, 0);
+        assert_eq!(
+            env.requests().await,
+            [format!(
+                "GET /1/public_clouds/{CLOUD}/projects/{PROJECT}/users"
+            )],
+            "the plan's four reads are served by one list"
+        );
+    }
+}

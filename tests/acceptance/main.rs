@@ -7,6 +7,7 @@ mod drift;
 mod faults;
 mod import;
 mod install;
+mod interrupt;
 mod lifecycle;
 mod scale;
 mod secrets;

@@ -84,10 +84,7 @@ pub async fn read(data: &ProviderData, req: ReadResourceRequest) -> ReadResource
     };
 
     // Fetch the user as the API sees it now.
-    let user = match client
-        .get_user(key.public_cloud_id, key.project_id, key.user_id)
-        .await
-    {
+    let user = match data.user_reads().get(client, key).await {
         Ok(user) => user,
         Err(err) if err.is_not_found() => {
             // A user we created but never saw may just not be listed yet.

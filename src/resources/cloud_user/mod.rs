@@ -7,6 +7,7 @@
 
 mod lifecycle;
 pub mod model;
+pub mod reads;
 pub mod validate;
 
 use std::sync::Arc;

@@ -1,0 +1,94 @@
+//! Ctrl-C during a long wait stops promptly and keeps what is known in state.
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+use crate::harness::{Env, clis, user_block};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn interrupt_during_create_keeps_the_user() {
+    for cli in clis() {
+        let env = Env::start(&cli).await;
+        env.fault(json!({"fault": "stuck_creating"})).await;
+        env.config(&user_block(
+            "ci",
+            "CI runner",
+            "password = \"Initial-Passw0rd\"",
+        ));
+
+        // Start the apply in its own process group, as a shell runs a foreground job.
+        let apply = tokio::process::Command::new(&env.cli.path)
+            .args(["apply", "-auto-approve", "-input=false", "-no-color"])
+            .current_dir(env.dir.path())
+            .env("TF_CLI_CONFIG_FILE", env.dir.path().join("cli.tfrc"))
+            .env("INFOMANIAK_HOST", &env.api)
+            .env("INFOMANIAK_TOKEN", crate::harness::TOKEN)
+            .env("CHECKPOINT_DISABLE", "1")
+            .process_group(0)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("apply starts");
+        let group = apply.id().expect("pid");
+
+        // Once the API has the user, the provider is waiting for it to become ready.
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while env
+            .users()
+            .await
+            .iter()
+            .all(|u| u["description"] != "CI runner")
+        {
+            assert!(
+                Instant::now() < deadline,
+                "the create never reached the API"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+
+        // Ctrl-C reaches the whole foreground group: Terraform and the provider.
+        let interrupted = Instant::now();
+        let status = std::process::Command::new("kill")
+            .args(["-INT", "--", &format!("-{group}")])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let output = tokio::time::timeout(Duration::from_secs(30), apply.wait_with_output())
+            .await
+            .expect("apply stops promptly after Ctrl-C")
+            .unwrap();
+        let stopped_after = interrupted.elapsed();
+        let text = format!(
+            "{}\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(
+            !output.status.success(),
+            "an interrupted apply fails:\n{text}"
+        );
+        assert!(
+            stopped_after < Duration::from_secs(20),
+            "took {stopped_after:?}"
+        );
+
+        // The user the API made is in state, tainted, with its id.
+        let user = env
+            .resource("infomaniak_cloud_user.ci")
+            .await
+            .unwrap_or_else(|| panic!("the user is kept in state:\n{text}"));
+        assert_eq!(user["tainted"], true, "{user}");
+        let user_id = user["values"]["user_id"].as_u64().expect("id recorded");
+        assert!(
+            env.users()
+                .await
+                .iter()
+                .any(|u| u["public_cloud_user_id"] == user_id)
+        );
+    }
+}
