@@ -5,9 +5,12 @@
 //! `updating` before it is `ok`. Each operation here waits for all of it, within the
 //! `timeouts` block, and keeps in state whatever it learnt before a failure.
 
-mod lifecycle;
+mod change;
+mod create;
 pub mod model;
+mod read;
 pub mod reads;
+mod support;
 pub mod validate;
 
 use std::sync::Arc;
@@ -87,7 +90,7 @@ impl Resource for CloudUserResource {
     }
 
     async fn read(&self, req: ReadResourceRequest) -> ReadResourceResponse {
-        lifecycle::read(&self.data, req).await
+        read::read(&self.data, req).await
     }
 
     async fn plan(&self, req: PlanResourceChangeRequest) -> PlanResourceChangeResponse {
@@ -96,11 +99,11 @@ impl Resource for CloudUserResource {
 
     async fn apply(&self, req: ApplyResourceChangeRequest) -> ApplyResourceChangeResponse {
         if req.prior_state.is_null() {
-            lifecycle::create(&self.data, req).await
+            create::create(&self.data, req).await
         } else if req.planned_state.is_null() {
-            lifecycle::delete(&self.data, req).await
+            change::delete(&self.data, req).await
         } else {
-            lifecycle::update(&self.data, req).await
+            change::update(&self.data, req).await
         }
     }
 

@@ -1,0 +1,147 @@
+//! Changing a user in place, and deleting it; each waits until the API has done it.
+
+use infomaniak_api::{Error, UpdateUser};
+use tfplugin::diag::Diagnostics;
+use tfplugin::provider::{ApplyResourceChangeRequest, ApplyResourceChangeResponse};
+use tfplugin::value::Value;
+
+use super::DEFAULT_TIMEOUTS;
+use super::create::wait_ready;
+use super::model::CloudUser;
+use super::support::{Deadline, configured, decode, failed, report, respond_apply};
+use crate::provider::ProviderData;
+use crate::timeouts::Timeouts;
+
+/// Changes description, password or invitation address in one PATCH, then waits.
+pub async fn update(
+    data: &ProviderData,
+    req: ApplyResourceChangeRequest,
+) -> ApplyResourceChangeResponse {
+    let mut diagnostics = Diagnostics::default();
+    let Some(client) = configured(data, &mut diagnostics) else {
+        return failed(req.prior_state, diagnostics);
+    };
+    let (Some(prior), Some(config)) = (
+        decode::<CloudUser>(&req.prior_state, &mut diagnostics),
+        decode::<CloudUser>(&req.config, &mut diagnostics),
+    ) else {
+        return failed(req.prior_state, diagnostics);
+    };
+    let Some(key) = prior.key() else {
+        diagnostics.error("Incomplete state", "The state of this user lacks its ids.");
+        return failed(req.prior_state, diagnostics);
+    };
+
+    // Patch only what changed.
+    let mut body = UpdateUser::default();
+    if config.description != prior.description {
+        body.description = Some(config.description.clone().unwrap_or_default());
+    }
+    if config.password != prior.password {
+        body.password = config.password.clone();
+    }
+    if config.invite_email != prior.invite_email {
+        body.email = config.invite_email.clone();
+    }
+    let mut state = config.clone();
+    state.set_key(key);
+    for (to, from) in [
+        (&mut state.username, &prior.username),
+        (&mut state.status, &prior.status),
+        (&mut state.created_at, &prior.created_at),
+        (&mut state.updated_at, &prior.updated_at),
+    ] {
+        *to = from.clone();
+    }
+    let nothing_to_send =
+        body.description.is_none() && body.password.is_none() && body.email.is_none();
+    if nothing_to_send {
+        return respond_apply(&state, req.planned_private, diagnostics);
+    }
+
+    let deadline = Deadline::new(
+        Timeouts::get(config.timeouts.as_ref(), "update", DEFAULT_TIMEOUTS),
+        req.ctx.cancel.clone(),
+    );
+    tracing::info!(user = %key.id(), "updating cloud user");
+
+    // Send the change, wait for its task, then for the user to be ready again.
+    let result = async {
+        let operation = client
+            .update_user(key.public_cloud_id, key.project_id, key.user_id, &body)
+            .await?;
+        client.wait_operation(operation, &deadline.wait()).await?;
+        wait_ready(client, key, &deadline).await
+    }
+    .await;
+    match result {
+        Ok(user) => {
+            state.apply_user(&user);
+            tracing::info!(user = %key.id(), "user updated");
+            respond_apply(&state, req.planned_private, diagnostics)
+        }
+        Err(err) => {
+            // Keep the prior values so that the next plan proposes the change again.
+            let mut kept = prior;
+            if let Error::UserFailed { status, .. } = &err {
+                kept.status = Some(status.clone());
+            }
+            report(&mut diagnostics, "update user", &err);
+            respond_apply(&kept, req.planned_private, diagnostics)
+        }
+    }
+}
+
+/// Deletes the user and waits until it is gone; a user already gone is a success.
+pub async fn delete(
+    data: &ProviderData,
+    req: ApplyResourceChangeRequest,
+) -> ApplyResourceChangeResponse {
+    let mut diagnostics = Diagnostics::default();
+    let Some(client) = configured(data, &mut diagnostics) else {
+        return failed(req.prior_state, diagnostics);
+    };
+    let Some(prior) = decode::<CloudUser>(&req.prior_state, &mut diagnostics) else {
+        return failed(req.prior_state, diagnostics);
+    };
+    let Some(key) = prior.key() else {
+        // Nothing was ever created under this state.
+        return ApplyResourceChangeResponse::default();
+    };
+    let deadline = Deadline::new(
+        Timeouts::get(prior.timeouts.as_ref(), "delete", DEFAULT_TIMEOUTS),
+        req.ctx.cancel.clone(),
+    );
+    tracing::info!(user = %key.id(), "deleting cloud user");
+
+    // Delete, wait for the task, then until the API no longer finds the user.
+    let result = async {
+        let operation = client
+            .delete_user(key.public_cloud_id, key.project_id, key.user_id)
+            .await?;
+        client.wait_operation(operation, &deadline.wait()).await?;
+        client
+            .wait_user_deleted(
+                key.public_cloud_id,
+                key.project_id,
+                key.user_id,
+                &deadline.wait(),
+            )
+            .await
+    }
+    .await;
+    match result {
+        Ok(()) => {}
+        Err(err) if err.is_not_found() => {}
+        Err(err) => {
+            report(&mut diagnostics, "delete user", &err);
+            return failed(req.prior_state, diagnostics);
+        }
+    }
+    tracing::info!(user = %key.id(), "user deleted");
+    ApplyResourceChangeResponse {
+        new_state: Value::Null,
+        diagnostics,
+        ..Default::default()
+    }
+}

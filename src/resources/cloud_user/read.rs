@@ -1,0 +1,70 @@
+//! Reading a user: what the API says now, or its removal from state when it is gone.
+
+use tfplugin::diag::Diagnostics;
+use tfplugin::provider::{ReadResourceRequest, ReadResourceResponse};
+
+use super::model::CloudUser;
+use super::support::{
+    Private, configured, decode, recently_created, removed, report, respond_read,
+};
+use crate::provider::ProviderData;
+
+/// Reads the user; a user gone or being deleted leaves the state, so plan proposes a create.
+pub async fn read(data: &ProviderData, req: ReadResourceRequest) -> ReadResourceResponse {
+    let mut diagnostics = Diagnostics::default();
+    let keep = |diagnostics| ReadResourceResponse {
+        new_state: req.current_state.clone(),
+        private: req.private.clone(),
+        diagnostics,
+        ..Default::default()
+    };
+    let Some(client) = configured(data, &mut diagnostics) else {
+        return keep(diagnostics);
+    };
+    let mut state: CloudUser = match decode(&req.current_state, &mut diagnostics) {
+        Some(state) => state,
+        None => return keep(diagnostics),
+    };
+    let Some(key) = state.key() else {
+        diagnostics.error(
+            "Incomplete state",
+            "The state of this user lacks its ids; import it again with \
+             `terraform import` and <public_cloud_id>/<project_id>/<user_id>.",
+        );
+        return keep(diagnostics);
+    };
+
+    // Fetch the user as the API sees it now.
+    let user = match data.user_reads().get(client, key).await {
+        Ok(user) => user,
+        Err(err) if err.is_not_found() => {
+            // A user we created but never saw may just not be listed yet.
+            let private = Private::decode(&req.private);
+            if recently_created(&private) {
+                diagnostics.warning(
+                    "User not visible yet",
+                    format!(
+                        "The API does not show user {} yet although it was created moments \
+                         ago; it is kept in state.",
+                        key.id()
+                    ),
+                );
+                return keep(diagnostics);
+            }
+            tracing::info!(user = %key.id(), "user no longer exists; removing it from state");
+            return removed();
+        }
+        Err(err) => {
+            report(&mut diagnostics, "read user", &err);
+            return keep(diagnostics);
+        }
+    };
+
+    // A user being deleted is as good as gone.
+    if user.status.as_str() == "deleting" {
+        tracing::info!(user = %key.id(), "user is being deleted; removing it from state");
+        return removed();
+    }
+    state.apply_user(&user);
+    respond_read(&state, Private::default().encode(), diagnostics)
+}
