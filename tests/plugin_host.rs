@@ -25,15 +25,28 @@ async fn serves_its_schema_over_mutual_tls_and_shuts_down_cleanly() {
         .into_inner();
     assert!(schema.diagnostics.is_empty(), "{:?}", schema.diagnostics);
     let config = schema.provider.unwrap().block.unwrap();
-    let token = config.attributes.iter().find(|a| a.name == "token").unwrap();
+    let token = config
+        .attributes
+        .iter()
+        .find(|a| a.name == "token")
+        .unwrap();
     assert!(token.sensitive && token.optional);
     let user = schema.resource_schemas["infomaniak_cloud_user"]
         .block
         .clone()
         .unwrap();
     let names: Vec<&str> = user.attributes.iter().map(|a| a.name.as_str()).collect();
-    for expected in ["id", "public_cloud_id", "project_id", "username", "password"] {
-        assert!(names.contains(&expected), "{expected} missing from {names:?}");
+    for expected in [
+        "id",
+        "public_cloud_id",
+        "project_id",
+        "username",
+        "password",
+    ] {
+        assert!(
+            names.contains(&expected),
+            "{expected} missing from {names:?}"
+        );
     }
 
     let socket = host.handshake.address.clone();
