@@ -4,7 +4,8 @@
 //! rate limit and retries what is safe to retry. It knows nothing of any tool built on it.
 //!
 //! Modules:
-//! - `client`: configuration, authentication, the shared rate limiter, retries.
+//! - `config`: the client's configuration and the checks on its base URL.
+//! - `client`: authentication, the shared rate limiter, retries.
 //! - `envelope`: the success, error and asynchronous answer shapes, and error mapping.
 //! - `error`: the one error type, classified by kind.
 //! - `ratelimit`: at most N requests in any rolling minute, across clones of a client.
@@ -17,6 +18,7 @@
 //! - `credentials`: openrc and other authentication files of a user.
 
 mod client;
+mod config;
 mod credentials;
 mod envelope;
 mod error;
@@ -28,7 +30,8 @@ mod tasks;
 mod users;
 mod wait;
 
-pub use client::{Client, ClientConfig, DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
+pub use client::Client;
+pub use config::{ClientConfig, DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
 pub use credentials::parse_openrc;
 pub use error::{Error, FieldError};
 pub use models::{

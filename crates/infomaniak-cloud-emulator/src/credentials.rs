@@ -53,9 +53,24 @@ pub fn openstack_project_id(project_id: u64) -> String {
     format!("{mixed:032x}")
 }
 
+/// Fills a credential file's template with the placeholders both files use: `user`,
+/// `project`, `project_id`, `auth_url` and `region`.
+macro_rules! fill {
+    ($template:literal, $who:expr, $region:expr) => {
+        format!(
+            $template,
+            user = $who.username,
+            project = $who.project_name,
+            project_id = $who.project_id,
+            auth_url = $region.auth_url(),
+            region = $region.openstack_region(),
+        )
+    };
+}
+
 /// The openrc script.
 pub fn openrc(who: &Identity<'_>, region: Region) -> String {
-    format!(
+    fill!(
         r#"#!/usr/bin/env bash
 # OpenStack credentials for {user} in project {project}.
 # Load with: source ./openrc
@@ -75,17 +90,14 @@ if [ -z "$OS_REGION_NAME" ]; then unset OS_REGION_NAME; fi
 export OS_INTERFACE=public
 export OS_IDENTITY_API_VERSION=3
 "#,
-        user = who.username,
-        project = who.project_name,
-        project_id = who.project_id,
-        auth_url = region.auth_url(),
-        region = region.openstack_region(),
+        who,
+        region
     )
 }
 
 /// The clouds.yaml file.
 pub fn clouds_yaml(who: &Identity<'_>, region: Region) -> String {
-    format!(
+    fill!(
         r#"clouds:
   {project}:
     auth:
@@ -99,11 +111,8 @@ pub fn clouds_yaml(who: &Identity<'_>, region: Region) -> String {
     interface: "public"
     identity_api_version: 3
 "#,
-        user = who.username,
-        project = who.project_name,
-        project_id = who.project_id,
-        auth_url = region.auth_url(),
-        region = region.openstack_region(),
+        who,
+        region
     )
 }
 

@@ -13,6 +13,7 @@ mod controller;
 mod convert;
 mod grpc;
 mod listener;
+mod service;
 mod unsupported;
 
 use std::io::{self, Write};
@@ -169,7 +170,7 @@ async fn run<P: Provider>(
     health
         .set_service_status("plugin", ServingStatus::Serving)
         .await;
-    let provider_service = ProviderServer::new(grpc::ProviderService::new(provider))
+    let provider_service = ProviderServer::new(service::ProviderService::new(provider))
         .max_decoding_message_size(MAX_MESSAGE_SIZE)
         .max_encoding_message_size(MAX_MESSAGE_SIZE);
     let controller = controller::ControllerServer::new(shutdown.clone());

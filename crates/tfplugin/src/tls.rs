@@ -20,7 +20,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, Serve
 use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
 use rustls::{
     CertificateError, ClientConfig, DigitallySignedStruct, DistinguishedName, ServerConfig,
-    SignatureScheme,
+    SignatureScheme, SupportedProtocolVersion,
 };
 
 use crate::server::ServeError;
@@ -113,6 +113,14 @@ fn crypto_provider() -> Arc<CryptoProvider> {
     Arc::new(rustls::crypto::aws_lc_rs::default_provider())
 }
 
+/// TLS 1.3, and 1.2 for hosts built before it.
+const PROTOCOL_VERSIONS: &[&SupportedProtocolVersion] =
+    &[&rustls::version::TLS13, &rustls::version::TLS12];
+
+fn config_error(e: rustls::Error) -> ServeError {
+    ServeError::Tls(e.to_string())
+}
+
 /// The plugin's TLS configuration: TLS 1.2+, ALPN h2, only `client_cert` may connect.
 pub fn server_config(
     identity: &Identity,
@@ -121,11 +129,11 @@ pub fn server_config(
     let provider = crypto_provider();
     let verifier = Arc::new(PinnedCert::new(client_cert, &provider));
     let mut config = ServerConfig::builder_with_provider(provider)
-        .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
-        .map_err(|e| ServeError::Tls(e.to_string()))?
+        .with_protocol_versions(PROTOCOL_VERSIONS)
+        .map_err(config_error)?
         .with_client_cert_verifier(verifier)
         .with_single_cert(vec![identity.cert_der.clone()], identity.key())
-        .map_err(|e| ServeError::Tls(e.to_string()))?;
+        .map_err(config_error)?;
     config.alpn_protocols = vec![ALPN_H2.to_vec()];
     Ok(Arc::new(config))
 }
@@ -138,12 +146,12 @@ pub fn client_config(
     let provider = crypto_provider();
     let verifier = Arc::new(PinnedCert::new(server_cert, &provider));
     let mut config = ClientConfig::builder_with_provider(provider)
-        .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
-        .map_err(|e| ServeError::Tls(e.to_string()))?
+        .with_protocol_versions(PROTOCOL_VERSIONS)
+        .map_err(config_error)?
         .dangerous()
         .with_custom_certificate_verifier(verifier)
         .with_client_auth_cert(vec![identity.cert_der.clone()], identity.key())
-        .map_err(|e| ServeError::Tls(e.to_string()))?;
+        .map_err(config_error)?;
     config.alpn_protocols = vec![ALPN_H2.to_vec()];
     Ok(Arc::new(config))
 }
@@ -175,6 +183,34 @@ impl PinnedCert {
     }
 }
 
+/// The handshake-signature checks both verifier traits ask for, answered the same way: with
+/// the provider's algorithms and the certificate that [`PinnedCert::check`] accepted.
+macro_rules! pinned_signature_checks {
+    () => {
+        fn verify_tls12_signature(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, rustls::Error> {
+            rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
+        }
+
+        fn verify_tls13_signature(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, rustls::Error> {
+            rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
+        }
+
+        fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+            self.algorithms.supported_schemes()
+        }
+    };
+}
+
 impl ClientCertVerifier for PinnedCert {
     fn root_hint_subjects(&self) -> &[DistinguishedName] {
         &[]
@@ -190,27 +226,7 @@ impl ClientCertVerifier for PinnedCert {
         Ok(ClientCertVerified::assertion())
     }
 
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.algorithms.supported_schemes()
-    }
+    pinned_signature_checks!();
 }
 
 impl ServerCertVerifier for PinnedCert {
@@ -226,27 +242,7 @@ impl ServerCertVerifier for PinnedCert {
         Ok(ServerCertVerified::assertion())
     }
 
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.algorithms.supported_schemes()
-    }
+    pinned_signature_checks!();
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+use std::ops::RangeBounds;
 use std::time::Duration;
 
 use infomaniak_api::{CancellationToken, Client, ClientConfig, CreateUser, Wait};
@@ -120,18 +121,29 @@ impl Harness {
         assert!(response.status().is_success());
     }
 
-    /// Creates a user and waits until it is ready, returning its id.
-    pub async fn create_ready_user(&self, description: &str) -> u64 {
+    /// Creates a user and waits for the operation (not for the user), returning its id.
+    pub async fn create_user_id(&self, description: &str) -> u64 {
         let op = self
             .client
             .create_user(CLOUD, PROJECT, &new_user(description))
             .await
             .unwrap();
-        let id = self.client.wait_operation(op, &wait(600)).await.unwrap();
+        self.client.wait_operation(op, &wait(600)).await.unwrap()
+    }
+
+    /// Creates a user and waits until it is ready, returning its id.
+    pub async fn create_ready_user(&self, description: &str) -> u64 {
+        let id = self.create_user_id(description).await;
         self.client
             .wait_user_ready(CLOUD, PROJECT, id, &wait(600))
             .await
             .unwrap();
         id
     }
+}
+
+/// Asserts that the time since `started` lies in `range`.
+pub fn assert_elapsed(started: tokio::time::Instant, range: impl RangeBounds<Duration>) {
+    let elapsed = started.elapsed();
+    assert!(range.contains(&elapsed), "{elapsed:?}");
 }

@@ -5,6 +5,7 @@ mod account;
 mod projects;
 mod users;
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use axum::Router;
@@ -20,7 +21,7 @@ use crate::app::{Inner, LoggedRequest, Shared};
 use crate::clock::NEVER;
 use crate::config::AsyncStyle;
 use crate::error::{ApiError, ApiResult};
-use crate::state::{Project, Store, User};
+use crate::state::{Op, Outcome, Project, Store, User};
 use crate::tasks::{Task, TaskResult};
 
 /// The API routes behind the gate.
@@ -183,11 +184,35 @@ fn next_due(state: &Shared, pending_due: Option<i64>) -> i64 {
     }
 }
 
+/// How a new user first signs in: with the password sent along, or through an e-mailed link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FirstLogin {
+    /// The create carries the password.
+    Password,
+    /// The create carries an e-mail address that receives a password link.
+    Invitation,
+}
+
+/// Queues `change` behind the changes in flight on one object and returns its deadline.
+fn enqueue<C>(state: &Shared, pending: &mut VecDeque<Op<C>>, change: C, outcome: Outcome) -> i64 {
+    let due = next_due(state, pending.back().map(|op| op.due_ms));
+    pending.push_back(Op {
+        change,
+        due_ms: due,
+        outcome,
+    });
+    due
+}
+
 /// Answers an accepted asynchronous write in the configured style. `data` is what the
 /// call yields (new id or `true`); a `failed` write's task ends with an error.
 fn accepted(state: &Shared, inner: &mut Inner, data: Value, due_ms: i64, failed: bool) -> Response {
-    let body = match state.config.async_style {
-        AsyncStyle::Asynchronous => json!({ "result": "asynchronous", "data": data }),
+    match state.config.async_style {
+        AsyncStyle::Asynchronous => {
+            state.save(inner);
+            let body = json!({ "result": "asynchronous", "data": data });
+            (StatusCode::ACCEPTED, axum::Json(body)).into_response()
+        }
         AsyncStyle::Delayed => {
             let now = state.clock.now_ms();
             let due = if due_ms == NEVER {
@@ -200,12 +225,16 @@ fn accepted(state: &Shared, inner: &mut Inner, data: Value, due_ms: i64, failed:
             } else {
                 TaskResult::Success(data)
             };
-            let task = Task::new(now, due, result);
-            let uuid = task.uuid.clone();
-            inner.store.tasks.insert(uuid.clone(), task);
-            json!({ "result": "delayed", "data": uuid })
+            delayed(state, inner, Task::new(now, due, result))
         }
-    };
+    }
+}
+
+/// Keeps `task` for the caller to poll and answers 202 with its uuid.
+fn delayed(state: &Shared, inner: &mut Inner, task: Task) -> Response {
+    let uuid = task.uuid.clone();
+    inner.store.tasks.insert(uuid.clone(), task);
     state.save(inner);
+    let body = json!({ "result": "delayed", "data": uuid });
     (StatusCode::ACCEPTED, axum::Json(body)).into_response()
 }

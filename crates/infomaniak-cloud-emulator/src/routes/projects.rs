@@ -13,11 +13,11 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use super::{Ids, accepted, cloud_id, find_project, next_due, success};
+use super::{FirstLogin, Ids, accepted, cloud_id, enqueue, find_project, next_due, success};
 use crate::app::{Inner, Shared};
 use crate::error::{ApiError, ApiResult};
 use crate::listing;
-use crate::state::{Op, Outcome, Project, ProjectChange, Status, UserChange};
+use crate::state::{Change, Op, Outcome, Project, ProjectChange, Status, UserChange};
 use crate::validate::{Checker, parse_body};
 
 const ORDER_FIELDS: &[&str] = &[
@@ -59,6 +59,60 @@ pub async fn get(State(state): State<Arc<Shared>>, Path(ids): Path<Ids>) -> ApiR
     let inner = state.lock();
     let project = find_project(&inner.store, &ids)?;
     Ok(success(view(&inner, project)))
+}
+
+/// `POST /1/public_clouds/{pc}/projects`
+pub async fn create(
+    State(state): State<Arc<Shared>>,
+    Path(ids): Path<Ids>,
+    body: Bytes,
+) -> ApiResult<Response> {
+    create_project(&state, &ids, &body, FirstLogin::Password)
+}
+
+/// `POST /1/public_clouds/{pc}/projects/invite`
+pub async fn invite(
+    State(state): State<Arc<Shared>>,
+    Path(ids): Path<Ids>,
+    body: Bytes,
+) -> ApiResult<Response> {
+    create_project(&state, &ids, &body, FirstLogin::Invitation)
+}
+
+/// Checks a create's body, whose first user has a password or an e-mail address after
+/// `login`; with a password, an e-mail address is optional and gets a link as well.
+fn create_project(
+    state: &Shared,
+    ids: &Ids,
+    body: &[u8],
+    login: FirstLogin,
+) -> ApiResult<Response> {
+    let mut inner = state.lock();
+    let cloud = cloud_id(&inner.store, ids)?;
+    let body = parse_body(body)?;
+    let mut check = Checker::new(&body);
+    let name = check.name("project_name", true);
+    match login {
+        FirstLogin::Password => check.password("user_password", true),
+        FirstLogin::Invitation => check.email("user_email", true),
+    };
+    let description = check.description("user_description");
+    let invitations = match login {
+        FirstLogin::Password => u32::from(check.email("user_email", false).is_some()),
+        FirstLogin::Invitation => 1,
+    };
+    check.finish()?;
+    let name = name.unwrap_or_default();
+    let password_set = login == FirstLogin::Password;
+    Ok(start_create(
+        state,
+        &mut inner,
+        cloud,
+        name,
+        description,
+        password_set,
+        invitations,
+    ))
 }
 
 /// Creates a project and its first user, both `creating` until the latency has elapsed.
@@ -106,60 +160,6 @@ fn start_create(
     accepted(state, inner, json!(id), due, false)
 }
 
-/// `POST /1/public_clouds/{pc}/projects`
-pub async fn create(
-    State(state): State<Arc<Shared>>,
-    Path(ids): Path<Ids>,
-    body: Bytes,
-) -> ApiResult<Response> {
-    let mut inner = state.lock();
-    let cloud = cloud_id(&inner.store, &ids)?;
-    let body = parse_body(&body)?;
-    let mut check = Checker::new(&body);
-    let name = check.name("project_name", true);
-    check.password("user_password", true);
-    let description = check.description("user_description");
-    let email = check.email("user_email", false);
-    check.finish()?;
-    let name = name.unwrap_or_default();
-    let invitations = u32::from(email.is_some());
-    Ok(start_create(
-        &state,
-        &mut inner,
-        cloud,
-        name,
-        description,
-        true,
-        invitations,
-    ))
-}
-
-/// `POST /1/public_clouds/{pc}/projects/invite`
-pub async fn invite(
-    State(state): State<Arc<Shared>>,
-    Path(ids): Path<Ids>,
-    body: Bytes,
-) -> ApiResult<Response> {
-    let mut inner = state.lock();
-    let cloud = cloud_id(&inner.store, &ids)?;
-    let body = parse_body(&body)?;
-    let mut check = Checker::new(&body);
-    let name = check.name("project_name", true);
-    check.email("user_email", true);
-    let description = check.description("user_description");
-    check.finish()?;
-    let name = name.unwrap_or_default();
-    Ok(start_create(
-        &state,
-        &mut inner,
-        cloud,
-        name,
-        description,
-        false,
-        1,
-    ))
-}
-
 /// Queues a change to a project that is not being deleted.
 fn start_change(
     state: &Shared,
@@ -169,19 +169,10 @@ fn start_change(
 ) -> ApiResult<Response> {
     let id = find_project(&inner.store, ids)?.id;
     let project = inner.store.projects.get_mut(&id).expect("found above");
-    if project
-        .pending
-        .iter()
-        .any(|op| matches!(op.change, ProjectChange::Delete))
-    {
+    if project.pending.iter().any(|op| op.change.is_delete()) {
         return Err(ApiError::ObjectNotFound);
     }
-    let due = next_due(state, project.pending.back().map(|op| op.due_ms));
-    project.pending.push_back(Op {
-        change,
-        due_ms: due,
-        outcome: Outcome::Ok,
-    });
+    let due = enqueue(state, &mut project.pending, change, Outcome::Ok);
     tracing::info!(project_id = id, "project change accepted");
     Ok(accepted(state, inner, json!(true), due, false))
 }

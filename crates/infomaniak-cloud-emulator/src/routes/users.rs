@@ -12,7 +12,9 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::{Ids, accepted, find_project, find_user, next_due, success};
+use super::{
+    FirstLogin, Ids, accepted, delayed, enqueue, find_project, find_user, next_due, success,
+};
 use crate::app::{Inner, Shared};
 use crate::clock::NEVER;
 use crate::config::AsyncStyle;
@@ -20,7 +22,7 @@ use crate::credentials::{self, Identity, Region};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::faults::{Fault, FaultKind};
 use crate::listing;
-use crate::state::{Op, Outcome, UserChange};
+use crate::state::{Change, Op, Outcome, UserChange};
 use crate::tasks::{Task, TaskResult};
 use crate::validate::{Checker, parse_body};
 
@@ -71,14 +73,7 @@ pub async fn create(
     Path(ids): Path<Ids>,
     body: Bytes,
 ) -> ApiResult<Response> {
-    let mut inner = state.lock();
-    let project = find_project(&inner.store, &ids)?.id;
-    let body = parse_body(&body)?;
-    let mut check = Checker::new(&body);
-    check.password("password", true);
-    let description = check.description("description");
-    check.finish()?;
-    start_create(&state, &mut inner, project, description, true, 0)
+    create_user(&state, &ids, &body, FirstLogin::Password)
 }
 
 /// `POST .../users/invite`
@@ -87,25 +82,32 @@ pub async fn invite(
     Path(ids): Path<Ids>,
     body: Bytes,
 ) -> ApiResult<Response> {
+    create_user(&state, &ids, &body, FirstLogin::Invitation)
+}
+
+/// Checks a create's body, which carries a password or an e-mail address after `login`.
+fn create_user(state: &Shared, ids: &Ids, body: &[u8], login: FirstLogin) -> ApiResult<Response> {
     let mut inner = state.lock();
-    let project = find_project(&inner.store, &ids)?.id;
-    let body = parse_body(&body)?;
+    let project = find_project(&inner.store, ids)?.id;
+    let body = parse_body(body)?;
     let mut check = Checker::new(&body);
-    check.email("email", true);
+    match login {
+        FirstLogin::Password => check.password("password", true),
+        FirstLogin::Invitation => check.email("email", true),
+    };
     let description = check.description("description");
     check.finish()?;
-    start_create(&state, &mut inner, project, description, false, 1)
+    start_create(state, &mut inner, project, description, login)
 }
 
 /// Creates a user in `creating` and answers the asynchronous write, applying the faults
 /// that target creates.
-pub(super) fn start_create(
+fn start_create(
     state: &Shared,
     inner: &mut Inner,
     project: u64,
     description: Option<String>,
-    password_set: bool,
-    invitations: u32,
+    login: FirstLogin,
 ) -> ApiResult<Response> {
     let failed = inner.faults.take(FaultKind::TaskFailed).is_some();
     let error = inner.faults.take(FaultKind::UserError).is_some();
@@ -121,8 +123,8 @@ pub(super) fn start_create(
     let mut user = inner
         .store
         .new_user(id, project, description.as_deref().unwrap_or(""), now);
-    user.password_set = password_set;
-    user.invitations = invitations;
+    user.password_set = login == FirstLogin::Password;
+    user.invitations = u32::from(login == FirstLogin::Invitation);
     user.hidden_reads = hidden_reads;
     let due = next_due(state, None);
     user.pending.push_back(Op {
@@ -160,23 +162,13 @@ fn start_change(
     may_error: bool,
 ) -> ApiResult<Response> {
     let user = find_user(&mut inner.store, ids)?;
-    if user
-        .pending
-        .iter()
-        .any(|op| matches!(op.change, UserChange::Delete))
-    {
+    if user.pending.iter().any(|op| op.change.is_delete()) {
         return Err(ApiError::ObjectNotFound);
     }
     let failed = inner.faults.take(FaultKind::TaskFailed).is_some();
     let error = may_error && inner.faults.take(FaultKind::UserError).is_some();
 
-    let user = find_user(&mut inner.store, ids)?;
-    let due = next_due(state, user.pending.back().map(|op| op.due_ms));
-    user.pending.push_back(Op {
-        change,
-        due_ms: due,
-        outcome: outcome(failed, error),
-    });
+    let due = enqueue(state, &mut user.pending, change, outcome(failed, error));
     tracing::info!(user_id = user.id, "user change accepted");
     Ok(accepted(state, inner, json!(true), due, failed))
 }
@@ -280,16 +272,9 @@ pub async fn openrc(
         AsyncStyle::Asynchronous => Ok(success(Value::String(text))),
         AsyncStyle::Delayed => {
             let now = state.clock.now_ms();
-            let task = Task::new(
-                now,
-                now + state.latency_ms(),
-                TaskResult::Success(Value::String(text)),
-            );
-            let uuid = task.uuid.clone();
-            inner.store.tasks.insert(uuid.clone(), task);
-            state.save(&mut inner);
-            let body = json!({ "result": "delayed", "data": uuid });
-            Ok((axum::http::StatusCode::ACCEPTED, axum::Json(body)).into_response())
+            let result = TaskResult::Success(Value::String(text));
+            let task = Task::new(now, now + state.latency_ms(), result);
+            Ok(delayed(&state, &mut inner, task))
         }
     }
 }

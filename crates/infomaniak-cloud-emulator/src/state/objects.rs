@@ -37,12 +37,16 @@ pub enum ProjectChange {
     Delete,
 }
 
-/// Transitional status shown while a change is in flight.
-trait Transitional {
+/// What every kind of change in flight can tell.
+pub trait Change {
+    /// Transitional status shown while the change is in flight.
     fn status(&self) -> Status;
+
+    /// Whether the change deletes the object, which is then on its way out.
+    fn is_delete(&self) -> bool;
 }
 
-impl Transitional for UserChange {
+impl Change for UserChange {
     fn status(&self) -> Status {
         match self {
             UserChange::Create => Status::Creating,
@@ -50,15 +54,23 @@ impl Transitional for UserChange {
             UserChange::Delete => Status::Deleting,
         }
     }
+
+    fn is_delete(&self) -> bool {
+        matches!(self, UserChange::Delete)
+    }
 }
 
-impl Transitional for ProjectChange {
+impl Change for ProjectChange {
     fn status(&self) -> Status {
         match self {
             ProjectChange::Create => Status::Creating,
             ProjectChange::Rename(_) => Status::Updating,
             ProjectChange::Delete => Status::Deleting,
         }
+    }
+
+    fn is_delete(&self) -> bool {
+        matches!(self, ProjectChange::Delete)
     }
 }
 

@@ -7,166 +7,22 @@
 //! user with their context. Methods for features this layer does not offer answer
 //! `UNIMPLEMENTED`, which Terraform treats as "not supported".
 
-use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::PoisonError;
 
 use magma_protocol::tfplugin6 as proto;
 use magma_protocol::tfplugin6::provider_server::Provider as GrpcProvider;
 use tokio_util::sync::CancellationToken;
 use tonic::{Request, Response, Status};
 
-use super::convert::{capabilities, decode_input, encode_into, guarded, unknown_type};
+use super::convert::{decode_input, encode_into, guarded};
+use super::service::{ProviderService, finish};
 use crate::diag::Diagnostics;
 use crate::provider::*;
-use crate::schema::Schema;
-use crate::value::{Type, Value};
+use crate::value::Value;
 
 // tonic's generated trait fixes the error type, so its size is not ours to choose:
 // the functions returning it allow `clippy::result_large_err`.
-type Reply<T> = Result<Response<T>, Status>;
-
-/// A registered resource or data source with its schema and value type.
-struct Entry<T: ?Sized> {
-    handler: Arc<T>,
-    schema: Schema,
-    ty: Type,
-}
-
-/// Serves one provider over `tfplugin6.Provider`.
-pub(crate) struct ProviderService<P> {
-    provider: Arc<P>,
-    schema: Schema,
-    ty: Type,
-    resources: BTreeMap<String, Entry<dyn Resource>>,
-    data_sources: BTreeMap<String, Entry<dyn DataSource>>,
-    /// Parent of every request's token; replaced by a fresh one on each StopProvider.
-    stop: Mutex<CancellationToken>,
-}
-
-impl<P: Provider> ProviderService<P> {
-    /// Collects the provider's types and schemas once, up front.
-    pub(crate) fn new(provider: P) -> Self {
-        let schema = provider.schema();
-        let mut resources = BTreeMap::new();
-        for handler in provider.resources() {
-            let schema = handler.schema();
-            let ty = schema.value_type();
-            let name = handler.type_name().to_owned();
-            if resources.contains_key(&name) {
-                tracing::warn!(type_name = %name, "duplicate resource type ignored");
-                continue;
-            }
-            resources.insert(
-                name,
-                Entry {
-                    handler,
-                    schema,
-                    ty,
-                },
-            );
-        }
-        let mut data_sources = BTreeMap::new();
-        for handler in provider.data_sources() {
-            let schema = handler.schema();
-            let ty = schema.value_type();
-            let name = handler.type_name().to_owned();
-            if data_sources.contains_key(&name) {
-                tracing::warn!(type_name = %name, "duplicate data source type ignored");
-                continue;
-            }
-            data_sources.insert(
-                name,
-                Entry {
-                    handler,
-                    schema,
-                    ty,
-                },
-            );
-        }
-        Self {
-            ty: schema.value_type(),
-            schema,
-            provider: Arc::new(provider),
-            resources,
-            data_sources,
-            stop: Mutex::new(CancellationToken::new()),
-        }
-    }
-
-    fn ctx(&self, caps: Option<proto::ClientCapabilities>) -> RequestContext {
-        let stop = self.stop.lock().unwrap_or_else(PoisonError::into_inner);
-        RequestContext {
-            cancel: stop.child_token(),
-            client_capabilities: capabilities(caps),
-        }
-    }
-
-    fn resource(&self, type_name: &str) -> Result<&Entry<dyn Resource>, Diagnostics> {
-        self.resources
-            .get(type_name)
-            .ok_or_else(|| unknown_type("resource", type_name))
-    }
-
-    fn data_source(&self, type_name: &str) -> Result<&Entry<dyn DataSource>, Diagnostics> {
-        self.data_sources
-            .get(type_name)
-            .ok_or_else(|| unknown_type("data source", type_name))
-    }
-
-    fn server_capabilities() -> proto::ServerCapabilities {
-        proto::ServerCapabilities {
-            // Destroy plans are answered here without calling the resource.
-            plan_destroy: false,
-            get_provider_schema_optional: true,
-            move_resource_state: false,
-            generate_resource_config: false,
-        }
-    }
-}
-
-/// A response message that can carry only diagnostics, for calls that failed early.
-trait Failed: Default {
-    fn set_diagnostics(&mut self, diagnostics: Vec<proto::Diagnostic>);
-}
-
-macro_rules! failed {
-    ($($module:ident),*) => {
-        $(impl Failed for proto::$module::Response {
-            fn set_diagnostics(&mut self, diagnostics: Vec<proto::Diagnostic>) {
-                self.diagnostics = diagnostics;
-            }
-        })*
-    };
-}
-
-failed!(
-    validate_provider_config,
-    configure_provider,
-    validate_resource_config,
-    validate_data_resource_config,
-    upgrade_resource_state,
-    read_resource,
-    plan_resource_change,
-    apply_resource_change,
-    import_resource_state,
-    read_data_source
-);
-
-/// Logs the outcome and sends either the message or the diagnostics that stopped it.
-#[allow(clippy::result_large_err)]
-fn finish<T: Failed>(
-    rpc: &'static str,
-    type_name: &str,
-    result: Result<T, Diagnostics>,
-) -> Reply<T> {
-    let message = result.unwrap_or_else(|diags| {
-        let mut message = T::default();
-        message.set_diagnostics(diags.to_proto());
-        message
-    });
-    tracing::debug!(rpc, type_name, "call finished");
-    Ok(Response::new(message))
-}
+pub(super) type Reply<T> = Result<Response<T>, Status>;
 
 #[allow(clippy::result_large_err)]
 fn unsupported<T>(rpc: &str) -> Reply<T> {
