@@ -94,3 +94,50 @@ async fn started_by_hand_it_explains_and_exits_1() {
     assert!(stderr.contains("This binary is a plugin"), "{stderr}");
     assert!(stderr.contains("--debug"), "{stderr}");
 }
+
+#[tokio::test]
+async fn refuses_write_only_values_from_a_host_that_cannot_keep_them_out_of_state() {
+    use magma_protocol::tfplugin6::{ClientCapabilities, DynamicValue, validate_resource_config};
+    use terraform_provider_infomaniak::resources::cloud_user;
+    use tfplugin::value::{Value, encode_msgpack};
+
+    let ty = cloud_user::schema().value_type();
+    let config = Value::object([
+        ("public_cloud_id", Value::int(1001)),
+        ("project_id", Value::int(2001)),
+        ("password_wo", Value::string("Sup3r-Secret")),
+    ]);
+    let msgpack = encode_msgpack(&config, &ty).unwrap();
+    let host = TestHost::start(provider()).await.unwrap();
+    let validate = |capable: bool| {
+        let mut client = host.provider();
+        let request = validate_resource_config::Request {
+            type_name: cloud_user::TYPE_NAME.into(),
+            config: Some(DynamicValue {
+                msgpack: msgpack.clone(),
+                json: Vec::new(),
+            }),
+            client_capabilities: Some(ClientCapabilities {
+                write_only_attributes_allowed: capable,
+                ..Default::default()
+            }),
+        };
+        async move {
+            client
+                .validate_resource_config(request)
+                .await
+                .unwrap()
+                .into_inner()
+        }
+    };
+
+    let old_host = validate(false).await;
+    let summaries: Vec<&str> = old_host
+        .diagnostics
+        .iter()
+        .map(|d| d.summary.as_str())
+        .collect();
+    assert_eq!(summaries, ["Write-only attribute not supported"]);
+    assert!(validate(true).await.diagnostics.is_empty());
+    host.shutdown().await.unwrap();
+}

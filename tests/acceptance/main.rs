@@ -12,3 +12,4 @@ mod lifecycle;
 mod scale;
 mod secrets;
 mod validation;
+mod write_only;

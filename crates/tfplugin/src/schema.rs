@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use magma_protocol::tfplugin6 as proto;
 use proto::schema::nested_block::NestingMode;
 
+use crate::diag::AttributePath;
 use crate::value::{Type, Value};
 
 /// A versioned top-level block.
@@ -169,6 +170,45 @@ impl Block {
                         .for_each(|v| nested.block.null_write_only(v));
                 }
                 Some(v @ Value::Object(_)) => nested.block.null_write_only(v),
+                _ => {}
+            }
+        }
+    }
+
+    /// Paths of the write-only attributes that are set (not null) in a value of this block.
+    pub fn set_write_only_paths(&self, value: &Value) -> Vec<AttributePath> {
+        let mut found = Vec::new();
+        self.collect_set_write_only(value, &AttributePath::default(), &mut found);
+        found
+    }
+
+    fn collect_set_write_only(
+        &self,
+        value: &Value,
+        at: &AttributePath,
+        found: &mut Vec<AttributePath>,
+    ) {
+        for attr in self.attributes.iter().filter(|a| a.write_only) {
+            if value.get(&attr.name).is_some_and(|v| !v.is_null()) {
+                found.push(at.clone().attr(&attr.name));
+            }
+        }
+        for nested in &self.blocks {
+            let here = at.clone().attr(&nested.type_name);
+            match value.get(&nested.type_name) {
+                Some(Value::List(items)) => {
+                    for (i, v) in items.iter().enumerate() {
+                        let path = here.clone().index(i as i64);
+                        nested.block.collect_set_write_only(v, &path, found);
+                    }
+                }
+                Some(Value::Map(items)) => {
+                    for (k, v) in items {
+                        let path = here.clone().key(k);
+                        nested.block.collect_set_write_only(v, &path, found);
+                    }
+                }
+                Some(v @ Value::Object(_)) => nested.block.collect_set_write_only(v, &here, found),
                 _ => {}
             }
         }

@@ -150,3 +150,22 @@ fn null_write_only_clears_secrets_and_keeps_the_rest() {
     assert_eq!(planned.get("password_wo"), Some(&Value::Null));
     assert_eq!(planned.get("project_id"), Some(&Value::int(1)));
 }
+
+#[test]
+fn set_write_only_paths_name_each_secret_that_is_set() {
+    let schema = user_schema();
+    let with_secret = Value::object([
+        ("project_id", Value::int(1)),
+        ("password_wo", Value::string("secret")),
+    ]);
+    let paths: Vec<String> = schema
+        .block
+        .set_write_only_paths(&with_secret)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(paths, ["password_wo"]);
+
+    let without = Value::object([("project_id", Value::int(1)), ("password_wo", Value::Null)]);
+    assert!(schema.block.set_write_only_paths(&without).is_empty());
+}

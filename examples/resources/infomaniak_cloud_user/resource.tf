@@ -10,6 +10,16 @@ resource "infomaniak_cloud_user" "ci" {
   }
 }
 
+# A password that reaches the API but never the plan or the state (Terraform 1.11+).
+# Change password_wo_version whenever the password changes.
+resource "infomaniak_cloud_user" "deploy" {
+  public_cloud_id     = 1001
+  project_id          = 2001
+  description         = "Deploy bot"
+  password_wo         = var.deploy_password
+  password_wo_version = 1
+}
+
 # A user who sets their own password through an emailed link.
 resource "infomaniak_cloud_user" "alice" {
   public_cloud_id = 1001
@@ -19,6 +29,11 @@ resource "infomaniak_cloud_user" "alice" {
 }
 
 variable "ci_password" {
+  type      = string
+  sensitive = true
+}
+
+variable "deploy_password" {
   type      = string
   sensitive = true
 }

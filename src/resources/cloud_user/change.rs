@@ -40,6 +40,9 @@ pub async fn update(
     if config.password != prior.password {
         body.password = config.password.clone();
     }
+    if config.password_wo_version != prior.password_wo_version && config.password_wo.is_some() {
+        body.password = config.password_wo.clone();
+    }
     if config.invite_email != prior.invite_email {
         body.email = config.invite_email.clone();
     }

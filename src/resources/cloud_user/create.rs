@@ -50,7 +50,8 @@ pub async fn create(
 
     // Send the create; its answer names the user, or a task that will.
     let started_unix = unix_now();
-    let sent = match (&config.password, &config.invite_email) {
+    let password = config.password.as_ref().or(config.password_wo.as_ref());
+    let sent = match (password, &config.invite_email) {
         (_, Some(email)) => {
             let body = InviteUser {
                 email: email.clone(),

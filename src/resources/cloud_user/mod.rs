@@ -55,7 +55,12 @@ const COMPUTED: [&str; 6] = [
 const FORCE_NEW: [&str; 2] = ["public_cloud_id", "project_id"];
 
 /// Arguments changed in place by one PATCH.
-const IN_PLACE: [&str; 3] = ["description", "password", "invite_email"];
+const IN_PLACE: [&str; 4] = [
+    "description",
+    "password",
+    "password_wo_version",
+    "invite_email",
+];
 
 /// The `infomaniak_cloud_user` resource.
 pub struct CloudUserResource {
@@ -214,15 +219,28 @@ pub fn schema() -> Schema {
                     .description(
                         "The user's OpenStack password: at least 8 characters with an \
                          upper-case letter and a digit. Changed in place. Conflicts with \
-                         `invite_email`. Stored in state (mark the state as secret); after \
-                         an import it is unknown, so the next apply sets it.",
+                         `invite_email` and `password_wo`. Stored in state (use \
+                         `password_wo` to keep it out); after an import it is unknown, so \
+                         the next apply sets it.",
                     ),
+                Attribute::optional("password_wo", string())
+                    .write_only()
+                    .description(
+                        "Write-only alternative to `password` (Terraform 1.11 or later): the \
+                         password is sent to the API but never stored in plan or state. Set \
+                         `password_wo_version` and change it to apply a new password. \
+                         Conflicts with `password` and `invite_email`.",
+                    ),
+                Attribute::optional("password_wo_version", number()).description(
+                    "Any number that changes when `password_wo` changes, so that the new \
+                     password is applied: Terraform cannot see changes of a write-only value.",
+                ),
                 Attribute::optional("invite_email", string())
                     .sensitive()
                     .description(
                         "Create the user by invitation: a link to set the password is \
                          emailed to this address. Changing it sends a new link to the new \
-                         address, in place. Conflicts with `password`.",
+                         address, in place. Conflicts with `password` and `password_wo`.",
                     ),
                 Attribute::computed("user_id", number())
                     .description("Numeric ID of the user in the API."),

@@ -17,6 +17,8 @@ pub struct CloudUser {
     pub project_id: Option<u64>,
     pub description: Option<String>,
     pub password: Option<String>,
+    pub password_wo: Option<String>,
+    pub password_wo_version: Option<i64>,
     pub invite_email: Option<String>,
     pub user_id: Option<u64>,
     pub username: Option<String>,

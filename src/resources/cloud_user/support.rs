@@ -133,8 +133,13 @@ pub(super) fn decode<T: serde::de::DeserializeOwned>(
     }
 }
 
+/// The state value of a user; the write-only password never goes into it.
 pub(super) fn encode(state: &CloudUser, diagnostics: &mut Diagnostics) -> Value {
-    match to_value(state, &schema().value_type()) {
+    let state = CloudUser {
+        password_wo: None,
+        ..state.clone()
+    };
+    match to_value(&state, &schema().value_type()) {
         Ok(value) => value,
         Err(err) => {
             diagnostics.error("Failed to encode the user's state", err.to_string());

@@ -26,14 +26,33 @@ pub fn config(config: &Value, diagnostics: &mut Diagnostics) {
             );
         }
     }
-    if let Some(password) = known(config, "password").and_then(Value::as_str)
-        && let Err(detail) = password_policy(password)
-    {
-        diagnostics.attribute_error(
-            AttributePath::root("password"),
-            "Password does not meet the policy",
-            detail,
-        );
+    for attribute in ["password", "password_wo"] {
+        if let Some(password) = known(config, attribute).and_then(Value::as_str)
+            && let Err(detail) = password_policy(password)
+        {
+            diagnostics.attribute_error(
+                AttributePath::root(attribute),
+                "Password does not meet the policy",
+                detail,
+            );
+        }
+    }
+    if let Some(version) = known(config, "password_wo_version") {
+        if version.as_i64().is_none() {
+            diagnostics.attribute_error(
+                AttributePath::root("password_wo_version"),
+                "Invalid password version",
+                "`password_wo_version` must be a whole number.",
+            );
+        }
+        if config.get("password_wo").is_none_or(Value::is_null) {
+            diagnostics.attribute_error(
+                AttributePath::root("password_wo_version"),
+                "Password version without a write-only password",
+                "`password_wo_version` tells when `password_wo` changed; set `password_wo` \
+                 too, or remove `password_wo_version`.",
+            );
+        }
     }
     if let Some(description) = known(config, "description").and_then(Value::as_str)
         && let Err(detail) = description_rules(description)
@@ -56,27 +75,42 @@ pub fn config(config: &Value, diagnostics: &mut Diagnostics) {
     exactly_one_credential(config, diagnostics);
 }
 
-/// A user is created either with a password or by invitation: exactly one of the two.
+/// The arguments that give a new user its credentials; exactly one must be set.
+const CREDENTIALS: [&str; 3] = ["password", "password_wo", "invite_email"];
+
+/// A user is created either with a password or by invitation: exactly one of the ways.
 fn exactly_one_credential(config: &Value, diagnostics: &mut Diagnostics) {
-    let state = |attribute: &str| match config.get(attribute) {
-        Some(v) if v.is_unknown() => None,
-        Some(v) => Some(!v.is_null()),
-        None => Some(false),
-    };
-    match (state("password"), state("invite_email")) {
-        (Some(true), Some(true)) => diagnostics.attribute_error(
-            AttributePath::root("invite_email"),
-            "Conflicting arguments",
-            "Set either `password` (the user gets this password) or `invite_email` (the \
-             user sets a password through an emailed link), not both.",
-        ),
-        (Some(false), Some(false)) => diagnostics.attribute_error(
+    let mut set = Vec::new();
+    for attribute in CREDENTIALS {
+        match config.get(attribute) {
+            // Not known yet: the check waits for apply.
+            Some(v) if v.is_unknown() => return,
+            Some(v) if !v.is_null() => set.push(attribute),
+            _ => {}
+        }
+    }
+    match set.as_slice() {
+        [] => diagnostics.attribute_error(
             AttributePath::root("password"),
             "Missing credentials",
-            "Set `password` (the user gets this password) or `invite_email` (a link to set \
-             the password is emailed there). A user cannot be created without one of them.",
+            "Set `password` (the user gets this password), `password_wo` (the same, kept \
+             out of state) or `invite_email` (a link to set the password is emailed there). \
+             A user cannot be created without one of them.",
         ),
-        _ => {}
+        [_] => {}
+        [first, rest @ ..] => {
+            for attribute in rest {
+                diagnostics.attribute_error(
+                    AttributePath::root(attribute),
+                    "Conflicting arguments",
+                    format!(
+                        "`{attribute}` conflicts with `{first}`: a user gets either a password \
+                         or an invitation, so set only one of `password`, `password_wo` and \
+                         `invite_email`."
+                    ),
+                );
+            }
+        }
     }
 }
 
@@ -227,6 +261,46 @@ mod tests {
             &mut unknown,
         );
         assert!(unknown.is_empty());
+    }
+
+    #[test]
+    fn write_only_password_is_one_more_exclusive_credential() {
+        let mut alone = Diagnostics::default();
+        config(
+            &object(&[
+                ("password_wo", Value::string("Sup3rSecret")),
+                ("password_wo_version", Value::int(1)),
+            ]),
+            &mut alone,
+        );
+        assert!(alone.is_empty(), "{:?}", paths(&alone));
+
+        let mut both = Diagnostics::default();
+        config(
+            &object(&[
+                ("password", Value::string("Sup3rSecret")),
+                ("password_wo", Value::string("Sup3rSecret")),
+            ]),
+            &mut both,
+        );
+        assert_eq!(paths(&both), ["password_wo"]);
+
+        let mut weak = Diagnostics::default();
+        config(
+            &object(&[("password_wo", Value::string("weak"))]),
+            &mut weak,
+        );
+        assert_eq!(paths(&weak), ["password_wo"]);
+
+        let mut orphan = Diagnostics::default();
+        config(
+            &object(&[
+                ("password", Value::string("Sup3rSecret")),
+                ("password_wo_version", Value::int(2)),
+            ]),
+            &mut orphan,
+        );
+        assert_eq!(paths(&orphan), ["password_wo_version"]);
     }
 
     #[test]

@@ -137,13 +137,29 @@ impl<P: Provider> GrpcProvider for ProviderService<P> {
                 type_name: req.type_name.clone(),
                 config: decode_input(req.config.as_ref(), &entry.ty, "configuration")?,
             };
+
+            // Hosts that predate write-only attributes would store their values in plan and
+            // state; refuse rather than leak them there.
+            let mut diags = Diagnostics::default();
+            if !call.ctx.client_capabilities.write_only_attributes_allowed {
+                for path in entry.schema.block.set_write_only_paths(&call.config) {
+                    diags.attribute_error(
+                        path,
+                        "Write-only attribute not supported",
+                        "This attribute is write-only: its value is never stored in plan or \
+                         state. It needs Terraform 1.11 or OpenTofu 1.11 or later; with an \
+                         older version, use the attribute it stands in for.",
+                    );
+                }
+            }
             let handler = entry.handler.clone();
             let resp = guarded("ValidateResourceConfig", async move {
                 handler.validate(call).await
             })
             .await?;
+            diags.extend(resp.diagnostics);
             Ok(proto::validate_resource_config::Response {
-                diagnostics: resp.diagnostics.to_proto(),
+                diagnostics: diags.to_proto(),
             })
         };
         finish("ValidateResourceConfig", &req.type_name, result.await)
@@ -197,12 +213,9 @@ impl<P: Provider> GrpcProvider for ProviderService<P> {
             })
             .await?;
             let mut diags = resp.diagnostics;
-            let upgraded_state = encode_into(
-                &resp.upgraded_state,
-                &entry.ty,
-                "upgraded state",
-                &mut diags,
-            );
+            let mut upgraded = resp.upgraded_state;
+            entry.schema.block.null_write_only(&mut upgraded);
+            let upgraded_state = encode_into(&upgraded, &entry.ty, "upgraded state", &mut diags);
             Ok(proto::upgrade_resource_state::Response {
                 upgraded_state,
                 diagnostics: diags.to_proto(),
@@ -233,7 +246,8 @@ impl<P: Provider> GrpcProvider for ProviderService<P> {
                 private: req.private,
             };
             let handler = entry.handler.clone();
-            let resp = guarded("ReadResource", async move { handler.read(call).await }).await?;
+            let mut resp = guarded("ReadResource", async move { handler.read(call).await }).await?;
+            entry.schema.block.null_write_only(&mut resp.new_state);
             let mut diags = resp.diagnostics;
             let new_state = encode_into(&resp.new_state, &entry.ty, "state", &mut diags);
             Ok(proto::read_resource::Response {
@@ -278,11 +292,13 @@ impl<P: Provider> GrpcProvider for ProviderService<P> {
                 prior_private: req.prior_private,
             };
             let handler = entry.handler.clone();
-            let resp = guarded(
+            let mut resp = guarded(
                 "PlanResourceChange",
                 async move { handler.plan(call).await },
             )
             .await?;
+            // Write-only values never enter a plan, whatever the resource returned.
+            entry.schema.block.null_write_only(&mut resp.planned_state);
             let mut diags = resp.diagnostics;
             let planned_state = encode_into(&resp.planned_state, &entry.ty, "plan", &mut diags);
             Ok(proto::plan_resource_change::Response {
@@ -313,11 +329,12 @@ impl<P: Provider> GrpcProvider for ProviderService<P> {
                 planned_private: req.planned_private,
             };
             let handler = entry.handler.clone();
-            let resp = guarded(
+            let mut resp = guarded(
                 "ApplyResourceChange",
                 async move { handler.apply(call).await },
             )
             .await?;
+            entry.schema.block.null_write_only(&mut resp.new_state);
             let mut diags = resp.diagnostics;
             let new_state = encode_into(&resp.new_state, &entry.ty, "state", &mut diags);
             Ok(proto::apply_resource_change::Response {
@@ -352,14 +369,16 @@ impl<P: Provider> GrpcProvider for ProviderService<P> {
             let mut diags = resp.diagnostics;
             let mut imported_resources = Vec::new();
             for imported in resp.imported {
-                let ty = match self.resource(&imported.type_name) {
-                    Ok(entry) => &entry.ty,
+                let target = match self.resource(&imported.type_name) {
+                    Ok(entry) => entry,
                     Err(unknown) => {
                         diags.extend(unknown);
                         continue;
                     }
                 };
-                let state = encode_into(&imported.state, ty, "imported state", &mut diags);
+                let mut value = imported.state;
+                target.schema.block.null_write_only(&mut value);
+                let state = encode_into(&value, &target.ty, "imported state", &mut diags);
                 imported_resources.push(proto::import_resource_state::ImportedResource {
                     type_name: imported.type_name,
                     state,
