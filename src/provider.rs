@@ -8,13 +8,13 @@ use std::sync::{Arc, OnceLock};
 
 use async_trait::async_trait;
 use infomaniak_api::{Client, ClientConfig};
-use serde::Deserialize;
 use tfplugin::diag::{AttributePath, Diagnostics};
 use tfplugin::provider::{
     ConfigureProviderRequest, ConfigureProviderResponse, DataSource, Provider, Resource,
+    ValidateProviderConfigRequest, ValidateProviderConfigResponse,
 };
 use tfplugin::schema::{Attribute, Block, Schema};
-use tfplugin::value::{Type, from_value};
+use tfplugin::value::{Type, Value};
 
 use crate::resources::cloud_user::CloudUserResource;
 use crate::resources::cloud_user::reads::UserReads;
@@ -56,12 +56,137 @@ pub struct InfomaniakProvider {
     data: Arc<ProviderData>,
 }
 
-/// The provider block as written in HCL.
-#[derive(Debug, Deserialize)]
-struct ProviderConfig {
-    token: Option<String>,
-    host: Option<String>,
-    requests_per_minute: Option<u32>,
+/// Largest `requests_per_minute` accepted; anything above is a typo.
+const MAX_REQUESTS_PER_MINUTE: i64 = 100_000;
+
+/// How the provider reaches the API, from its block and the environment.
+#[derive(PartialEq)]
+struct Settings {
+    token: String,
+    host: String,
+    requests_per_minute: u32,
+}
+
+/// Checks the provider block's known values; unknown ones are checked at configure.
+fn validate_block(config: &Value, diagnostics: &mut Diagnostics) {
+    let known = |name: &str| config.get(name).filter(|v| !v.is_null() && !v.is_unknown());
+    if let Some(rate) = known("requests_per_minute")
+        && rate
+            .as_i64()
+            .is_none_or(|n| !(1..=MAX_REQUESTS_PER_MINUTE).contains(&n))
+    {
+        diagnostics.attribute_error(
+            AttributePath::root("requests_per_minute"),
+            "Invalid request rate",
+            format!(
+                "`requests_per_minute` must be a whole number from 1 to \
+                 {MAX_REQUESTS_PER_MINUTE}; the API allows 60 per token."
+            ),
+        );
+    }
+    if let Some(host) = known("host").and_then(Value::as_str)
+        && let Err(detail) = check_host(host, "`host`")
+    {
+        diagnostics.attribute_error(AttributePath::root("host"), "Invalid API host", detail);
+    }
+    if let Some(token) = known("token").and_then(Value::as_str)
+        && let Err(detail) = check_token(token, "`token`")
+    {
+        diagnostics.attribute_error(AttributePath::root("token"), "Invalid API token", detail);
+    }
+}
+
+/// Resolves the settings: the provider block first, then the environment, then defaults.
+///
+/// A variable that is set but empty is an error rather than a fall-back: an empty
+/// `INFOMANIAK_HOST` must not send a test pipeline's token to the production API.
+fn settings(config: &Value, env: impl Fn(&str) -> Option<String>) -> Result<Settings, Diagnostics> {
+    let mut diagnostics = Diagnostics::default();
+    validate_block(config, &mut diagnostics);
+    let text = |name: &str| config.get(name).and_then(Value::as_str).map(str::to_string);
+
+    // The token: explicit, else the environment; surrounding white space is a copy artefact.
+    let token = match text("token").or_else(|| env(TOKEN_ENV)) {
+        Some(token) if !token.trim().is_empty() => token.trim().to_string(),
+        _ => {
+            diagnostics.attribute_error(
+                AttributePath::root("token"),
+                "Missing API token",
+                format!(
+                    "The provider needs an Infomaniak API token. Set `token` in the provider \
+                     block or the {TOKEN_ENV} environment variable. A token is created in \
+                     the Infomaniak Manager under API tokens."
+                ),
+            );
+            String::new()
+        }
+    };
+    if let Err(detail) = check_token(&token, TOKEN_ENV) {
+        diagnostics.attribute_error(AttributePath::root("token"), "Invalid API token", detail);
+    }
+
+    // The host: explicit, else the environment, else the public API.
+    let host = match (text("host"), env(HOST_ENV)) {
+        (Some(host), _) => host.trim().to_string(),
+        (None, Some(host)) => {
+            if let Err(detail) = check_host(&host, HOST_ENV) {
+                diagnostics.attribute_error(
+                    AttributePath::root("host"),
+                    "Invalid API host",
+                    detail,
+                );
+            }
+            host.trim().to_string()
+        }
+        (None, None) => DEFAULT_HOST.to_string(),
+    };
+
+    let requests_per_minute = config
+        .get("requests_per_minute")
+        .and_then(Value::as_i64)
+        .and_then(|n| u32::try_from(n).ok())
+        .unwrap_or(DEFAULT_REQUESTS_PER_MINUTE);
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    Ok(Settings {
+        token,
+        host,
+        requests_per_minute,
+    })
+}
+
+/// A host must be a whole http(s) URL; `source` names where it came from.
+fn check_host(host: &str, source: &str) -> Result<(), String> {
+    let host = host.trim();
+    if host.is_empty() {
+        return Err(format!(
+            "{source} is set but empty. Give the API's URL, such as {DEFAULT_HOST} or a local \
+             emulator's http://127.0.0.1:PORT, or unset it to use {DEFAULT_HOST}."
+        ));
+    }
+    if !(host.starts_with("https://") || host.starts_with("http://")) {
+        return Err(format!(
+            "{source} must be a URL starting with https:// (or http:// for a loopback \
+             address such as a local emulator), such as {DEFAULT_HOST}."
+        ));
+    }
+    Ok(())
+}
+
+/// A token is one word of printable characters; the check never shows it.
+fn check_token(token: &str, source: &str) -> Result<(), String> {
+    if token
+        .trim()
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(format!(
+            "The token from {source} contains spaces, line breaks or control characters; an \
+             API token is a single word. Check how it was copied."
+        ));
+    }
+    Ok(())
 }
 
 #[async_trait]
@@ -95,6 +220,18 @@ impl Provider for InfomaniakProvider {
         )
     }
 
+    async fn validate_config(
+        &self,
+        req: ValidateProviderConfigRequest,
+    ) -> ValidateProviderConfigResponse {
+        let mut diagnostics = Diagnostics::default();
+        validate_block(&req.config, &mut diagnostics);
+        ValidateProviderConfigResponse {
+            diagnostics,
+            ..Default::default()
+        }
+    }
+
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
         vec![Arc::new(CloudUserResource::new(self.data.clone()))]
     }
@@ -110,10 +247,9 @@ impl Provider for InfomaniakProvider {
         if !req.config.is_fully_known() {
             return ConfigureProviderResponse::default();
         }
-        let config: ProviderConfig = match from_value(&req.config) {
-            Ok(config) => config,
-            Err(err) => {
-                diagnostics.error("Invalid provider configuration", err.to_string());
+        let settings = match settings(&req.config, |name| env::var(name).ok()) {
+            Ok(settings) => settings,
+            Err(diagnostics) => {
                 return ConfigureProviderResponse {
                     diagnostics,
                     ..Default::default()
@@ -121,46 +257,12 @@ impl Provider for InfomaniakProvider {
             }
         };
 
-        // Explicit configuration wins over the environment.
-        let token = config
-            .token
-            .filter(|t| !t.is_empty())
-            .or_else(|| env::var(TOKEN_ENV).ok().filter(|t| !t.is_empty()));
-        let Some(token) = token else {
-            diagnostics.attribute_error(
-                AttributePath::root("token"),
-                "Missing API token",
-                format!(
-                    "The provider needs an Infomaniak API token. Set `token` in the provider \
-                     block or the {TOKEN_ENV} environment variable. A token is created in the \
-                     Infomaniak Manager under API tokens."
-                ),
-            );
-            return ConfigureProviderResponse {
-                diagnostics,
-                ..Default::default()
-            };
-        };
-        let host = config
-            .host
-            .filter(|h| !h.is_empty())
-            .or_else(|| env::var(HOST_ENV).ok().filter(|h| !h.is_empty()))
-            .unwrap_or_else(|| DEFAULT_HOST.to_string());
-        let requests_per_minute = config
-            .requests_per_minute
-            .unwrap_or(DEFAULT_REQUESTS_PER_MINUTE);
-        if requests_per_minute == 0 {
-            diagnostics.attribute_error(
-                AttributePath::root("requests_per_minute"),
-                "Invalid request rate",
-                "`requests_per_minute` must be at least 1.",
-            );
-            return ConfigureProviderResponse {
-                diagnostics,
-                ..Default::default()
-            };
-        }
-
+        // One client, and so one rate limiter, for every resource of this process.
+        let Settings {
+            token,
+            host,
+            requests_per_minute,
+        } = settings;
         let mut client_config = ClientConfig::new(host.clone(), token);
         client_config.user_agent = format!("terraform-provider-infomaniak/{}", crate::VERSION);
         client_config.requests_per_minute = requests_per_minute;
@@ -173,15 +275,98 @@ impl Provider for InfomaniakProvider {
             Err(err) => diagnostics.attribute_error(
                 AttributePath::root("host"),
                 "Invalid API host",
-                format!(
-                    "{err}. Use an https:// URL; plain http:// is accepted only for a \
-                     loopback address such as a local emulator."
-                ),
+                err.to_string(),
             ),
         }
         ConfigureProviderResponse {
             diagnostics,
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block(pairs: &[(&str, Value)]) -> Value {
+        Value::object(pairs.iter().map(|(k, v)| (*k, v.clone())))
+    }
+
+    fn env_of(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    fn error_paths(result: Result<Settings, Diagnostics>) -> Vec<String> {
+        match result {
+            Ok(_) => Vec::new(),
+            Err(diagnostics) => diagnostics
+                .0
+                .iter()
+                .map(|d| {
+                    d.attribute
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default()
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn explicit_configuration_wins_over_the_environment() {
+        let config = block(&[
+            ("token", Value::string("from-block")),
+            ("host", Value::string("http://127.0.0.1:9")),
+        ]);
+        let env = env_of(&[(TOKEN_ENV, "from-env"), (HOST_ENV, "https://other.example")]);
+        let Ok(settings) = settings(&config, env) else {
+            panic!("valid settings")
+        };
+        assert_eq!(settings.token, "from-block");
+        assert_eq!(settings.host, "http://127.0.0.1:9");
+        assert_eq!(settings.requests_per_minute, 60);
+    }
+
+    #[test]
+    fn environment_fills_in_and_the_public_api_is_the_default() {
+        let Ok(settings) = settings(&block(&[]), env_of(&[(TOKEN_ENV, "tok\n")])) else {
+            panic!("valid settings")
+        };
+        assert_eq!(
+            settings.token, "tok",
+            "a trailing newline is a copy artefact"
+        );
+        assert_eq!(settings.host, DEFAULT_HOST);
+    }
+
+    #[test]
+    fn an_empty_host_variable_never_falls_back_to_production() {
+        let env = env_of(&[(TOKEN_ENV, "tok"), (HOST_ENV, "")]);
+        assert_eq!(error_paths(settings(&block(&[]), env)), ["host"]);
+        let config = block(&[("host", Value::string(" "))]);
+        assert_eq!(
+            error_paths(settings(&config, env_of(&[(TOKEN_ENV, "tok")]))),
+            ["host"]
+        );
+    }
+
+    #[test]
+    fn bad_values_name_their_attribute() {
+        assert_eq!(error_paths(settings(&block(&[]), env_of(&[]))), ["token"]);
+        let spaced = env_of(&[(TOKEN_ENV, "two words")]);
+        assert_eq!(error_paths(settings(&block(&[]), spaced)), ["token"]);
+        for rate in [Value::int(0), Value::int(-1), Value::int(1_000_000)] {
+            let config = block(&[("requests_per_minute", rate)]);
+            assert_eq!(
+                error_paths(settings(&config, env_of(&[(TOKEN_ENV, "tok")]))),
+                ["requests_per_minute"]
+            );
         }
     }
 }

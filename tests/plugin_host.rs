@@ -141,3 +141,26 @@ async fn refuses_write_only_values_from_a_host_that_cannot_keep_them_out_of_stat
     assert!(validate(true).await.diagnostics.is_empty());
     host.shutdown().await.unwrap();
 }
+
+#[test]
+fn version_and_help_answer_without_the_plugin_handshake() {
+    let version = std::process::Command::new(provider())
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert!(version.status.success());
+    let text = String::from_utf8_lossy(&version.stdout);
+    assert_eq!(
+        text.trim(),
+        format!(
+            "terraform-provider-infomaniak {}",
+            env!("CARGO_PKG_VERSION")
+        )
+    );
+    let help = std::process::Command::new(provider())
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert!(help.status.success());
+    assert!(String::from_utf8_lossy(&help.stdout).contains("--debug"));
+}

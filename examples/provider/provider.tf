@@ -12,7 +12,9 @@ provider "infomaniak" {
   token = var.infomaniak_token
 }
 
+# Leave it unset to use INFOMANIAK_TOKEN instead.
 variable "infomaniak_token" {
   type      = string
   sensitive = true
+  default   = null
 }

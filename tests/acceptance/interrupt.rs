@@ -8,10 +8,28 @@ use serde_json::json;
 use crate::harness::{Env, clis, user_block};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn interrupt_during_create_keeps_the_user() {
+async fn interrupt_while_the_user_becomes_ready_keeps_it() {
     for cli in clis() {
         let env = Env::start(&cli).await;
         env.fault(json!({"fault": "stuck_creating"})).await;
+        interrupted_create_keeps_the_user(&env).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn interrupt_while_the_create_task_runs_keeps_the_user() {
+    for cli in clis() {
+        // The task itself takes long, so the new user's id is not known yet at Ctrl-C.
+        let env = Env::start_with(&cli, |config: &mut infomaniak_cloud_emulator::Config| {
+            config.latency = Duration::from_secs(60);
+        })
+        .await;
+        interrupted_create_keeps_the_user(&env).await;
+    }
+}
+
+async fn interrupted_create_keeps_the_user(env: &Env) {
+    {
         env.config(&user_block(
             "ci",
             "CI runner",

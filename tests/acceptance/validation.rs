@@ -119,3 +119,24 @@ async fn wrong_token_says_what_to_check() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn empty_host_variable_is_refused_not_replaced_by_the_public_api() {
+    for cli in clis() {
+        let env = Env::start(&cli).await;
+        // Nothing in state and a create to plan: no API call is due even if this failed.
+        env.config(&user_block("ci", "CI", "password = \"Good-Passw0rd\""));
+        let run = env
+            .run_with(
+                &["plan", "-input=false", "-no-color"],
+                &[("INFOMANIAK_HOST", "")],
+            )
+            .await;
+        assert_ne!(run.code, 0, "{}", run.output());
+        assert!(
+            run.output().contains("INFOMANIAK_HOST is set but empty"),
+            "{}",
+            run.output()
+        );
+    }
+}

@@ -22,7 +22,16 @@ use tracing_subscriber::layer::{Context, SubscriberExt};
 use tracing_subscriber::util::SubscriberInitExt;
 
 /// Crates whose debug output is wire-level noise; they are capped at `info`.
-const NOISY_TARGETS: &[&str] = &["h2", "hyper", "hyper_util", "tower", "tonic", "rustls"];
+const NOISY_TARGETS: &[&str] = &[
+    "h2",
+    "hyper",
+    "hyper_util",
+    "reqwest",
+    "tower",
+    "tonic",
+    "rustls",
+    "tokio_rustls",
+];
 
 /// Installs the global JSON-to-stderr subscriber; does nothing if one is already set.
 pub fn init(module: &str) {

@@ -79,15 +79,52 @@ pub async fn create(
     let user_id = match sent {
         Ok(operation) => match client.wait_operation(operation, &deadline.wait()).await {
             Ok(id) => id,
+            // Accepted but not confirmed (interrupted, timed out): the user may exist.
+            Err(err) if unconfirmed(&err) => {
+                match adopt(client, cloud, project, &config, started_unix, &deadline).await {
+                    Found(id) => id,
+                    Nothing => {
+                        report(&mut diagnostics, "create user", &err);
+                        diagnostics.error(
+                            "User creation not confirmed",
+                            format!(
+                                "The API accepted the create but had not finished it, and no \
+                                 new user is in project {project} yet. If a user described \
+                                 {:?} appears there, import it with `terraform import \
+                                 <address> {cloud}/{project}/<user_id>` instead of applying \
+                                 again, which would create a second one.",
+                                config.description.clone().unwrap_or_default()
+                            ),
+                        );
+                        return failed(Value::Null, diagnostics);
+                    }
+                    Unclear(detail) => {
+                        report(&mut diagnostics, "create user", &err);
+                        diagnostics.error("User creation not confirmed", detail);
+                        return failed(Value::Null, diagnostics);
+                    }
+                }
+            }
             Err(err) => {
                 report(&mut diagnostics, "create user", &err);
                 return failed(Value::Null, diagnostics);
             }
         },
+        // The answer was lost: the create may or may not have happened.
         Err(err) if answer_lost(&err) => {
             match adopt(client, cloud, project, &config, started_unix, &deadline).await {
-                Ok(id) => id,
-                Err(detail) => {
+                Found(id) => id,
+                Nothing => {
+                    diagnostics.error(
+                        "Failed to create user",
+                        format!(
+                            "{err}. No new user appeared in the project, so nothing was \
+                             created; apply again to retry."
+                        ),
+                    );
+                    return failed(Value::Null, diagnostics);
+                }
+                Unclear(detail) => {
                     diagnostics.error("Failed to create user", format!("{err}. {detail}"));
                     return failed(Value::Null, diagnostics);
                 }
@@ -164,10 +201,22 @@ pub(super) async fn wait_ready(
     }
 }
 
-/// After a create whose answer was lost, finds the one user it made, if any.
+/// What looking for the user a create made found.
+enum Adopted {
+    /// Exactly one candidate: this is the user.
+    Found(u64),
+    /// No candidate.
+    Nothing,
+    /// The project could not be listed, or several users match; the detail says which.
+    Unclear(String),
+}
+use Adopted::{Found, Nothing, Unclear};
+
+/// After a create that was not confirmed, finds the one user it made, if any.
 ///
 /// A candidate is a user of the project created since the request was sent with the
-/// configured description; more than one candidate is not guessed between.
+/// configured description; more than one candidate is not guessed between. When the
+/// operation is interrupted or out of time, the project is listed once, without waiting.
 async fn adopt(
     client: &Client,
     cloud: u64,
@@ -175,38 +224,44 @@ async fn adopt(
     config: &CloudUser,
     started_unix: i64,
     deadline: &Deadline,
-) -> Result<u64, String> {
+) -> Adopted {
     let description = config.description.clone().unwrap_or_default();
     let mut candidates = Vec::new();
     for attempt in 0..3 {
-        if attempt > 0 && deadline.pause(NOT_FOUND_RETRY).await.is_err() {
+        if attempt > 0 && (deadline.expired() || deadline.pause(NOT_FOUND_RETRY).await.is_err()) {
             break;
         }
-        let users = client
-            .list_all_users(cloud, project)
-            .await
-            .map_err(|err| format!("Listing the project's users to find it failed: {err}."))?;
+        let users = match client.list_all_users(cloud, project).await {
+            Ok(users) => users,
+            Err(err) => {
+                return Unclear(format!(
+                    "Listing the project's users to find the new one failed ({err}); check \
+                     project {project} for a user described {description:?} before applying \
+                     again, and import it if it is there."
+                ));
+            }
+        };
         candidates = users
             .into_iter()
-            .filter(|u| u.created_at >= started_unix - 5 && u.description == description)
+            .filter(|u| {
+                u.created_at >= started_unix - 5
+                    && u.description == description
+                    && u.status.as_str() != "deleting"
+            })
             .collect::<Vec<_>>();
         if !candidates.is_empty() {
             break;
         }
     }
     match candidates.as_slice() {
+        [] => Nothing,
         [user] => {
             tracing::warn!(
                 user_id = user.public_cloud_user_id,
-                "the create's answer was lost; adopting the user it made"
+                "the create was not confirmed; adopting the user it made"
             );
-            Ok(user.public_cloud_user_id)
+            Found(user.public_cloud_user_id)
         }
-        [] => Err(
-            "No new user appeared in the project, so nothing was created; \
-                   apply again to retry."
-                .to_string(),
-        ),
         several => {
             let ids: Vec<String> = several
                 .iter()
@@ -217,9 +272,11 @@ async fn adopt(
                     )
                 })
                 .collect();
-            Err(format!(
-                "The answer was lost and several new users match: {}. Import the one this \
-                 resource made with `terraform import <address> <id>` and delete the others.",
+            Unclear(format!(
+                "Several users created just now match: {}. Some may belong to other \
+                 resources of this configuration. Import the one this resource made with \
+                 `terraform import <address> <id>`; delete in the Manager only a user that \
+                 no resource manages.",
                 ids.join(", ")
             ))
         }
@@ -229,6 +286,11 @@ async fn adopt(
 /// A create whose answer never arrived may still have made the user.
 fn answer_lost(err: &Error) -> bool {
     matches!(err, Error::Server { .. } | Error::Transport { .. })
+}
+
+/// A create whose task was not seen to finish may still make the user.
+fn unconfirmed(err: &Error) -> bool {
+    matches!(err, Error::Cancelled { .. } | Error::WaitTimedOut { .. }) || err.is_retryable()
 }
 
 /// The status a failed wait last saw, for the state of a tainted user.

@@ -66,5 +66,29 @@ pub async fn read(data: &ProviderData, req: ReadResourceRequest) -> ReadResource
         return removed();
     }
     state.apply_user(&user);
+
+    // A user that cannot log in is worth a word in every plan.
+    match user.status.as_str() {
+        "error" => diagnostics.warning(
+            "User in error",
+            format!(
+                "The API reports user {} ({}) in status \"error\": an operation on it failed. \
+                 Check it in the Manager, or replace it with `terraform apply -replace=<address>`.",
+                key.id(),
+                user.open_stack_name
+            ),
+        ),
+        "disabled" | "disabling" => diagnostics.warning(
+            "User disabled",
+            format!(
+                "The API reports user {} ({}) as {}: it cannot log in to OpenStack until it is \
+                 enabled again in the Manager.",
+                key.id(),
+                user.open_stack_name,
+                user.status.as_str()
+            ),
+        ),
+        _ => {}
+    }
     respond_read(&state, Private::default().encode(), diagnostics)
 }

@@ -145,15 +145,18 @@ pub fn description_rules(description: &str) -> Result<(), String> {
              {DESCRIPTION_MAX_LENGTH}."
         ));
     }
-    let refused: String = description
+    let mut refused: Vec<char> = description
         .chars()
         .filter(|c| !(c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.')))
-        .take(5)
         .collect();
+    refused.sort_unstable();
+    refused.dedup();
     if !refused.is_empty() {
+        let shown: Vec<String> = refused.iter().take(5).map(|c| format!("{c:?}")).collect();
         return Err(format!(
             "The description may contain only letters, digits, spaces, '-', '_' and '.'; \
-             it contains {refused:?}."
+             it also contains {}.",
+            shown.join(", ")
         ));
     }
     Ok(())
@@ -230,7 +233,11 @@ mod tests {
     fn description_allows_letters_digits_and_a_few_marks() {
         assert!(description_rules("CI runner for team-a_v1.2").is_ok());
         assert!(description_rules("Équipe données").is_ok());
-        assert!(description_rules("no/slashes").is_err());
+        let err = description_rules("a::b/c").unwrap_err();
+        assert!(
+            err.contains("'/', ':'"),
+            "each refused character once: {err}"
+        );
         assert!(description_rules(&"x".repeat(250)).is_ok());
         assert!(
             description_rules(&"x".repeat(251))
