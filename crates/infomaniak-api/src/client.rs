@@ -73,10 +73,13 @@ impl Client {
     pub fn new(config: ClientConfig) -> Result<Client, Error> {
         let base_url = check_base_url(&config.base_url)?;
 
+        check_token(&config.token)?;
         let mut token =
             HeaderValue::from_str(&format!("Bearer {}", config.token)).map_err(|_| {
                 Error::InvalidConfig {
-                    reason: "the API token holds characters not allowed in an HTTP header".into(),
+                    reason: "the API token is malformed: it holds characters not allowed in \
+                             an HTTP header"
+                        .into(),
                 }
             })?;
         // Keeps the value out of reqwest's and hyper's own debug output.
@@ -318,6 +321,33 @@ impl Client {
     }
 }
 
+/// Refuses a token that cannot be one, saying what is wrong with it but never showing it.
+///
+/// Tokens are printable ASCII; whitespace most often comes from a file or a paste that
+/// kept its final newline, which a server would otherwise answer with a bare 401.
+fn check_token(token: &str) -> Result<(), Error> {
+    let malformed = |what: &str| Error::InvalidConfig {
+        reason: format!("the API token is malformed: {what}"),
+    };
+    if token.trim() != token {
+        return Err(malformed(
+            "it starts or ends with whitespace (such as the newline at the end of a file)",
+        ));
+    }
+    if token.chars().any(char::is_whitespace) {
+        return Err(malformed("it contains whitespace"));
+    }
+    if token.chars().any(char::is_control) {
+        return Err(malformed("it contains control characters"));
+    }
+    if !token.is_ascii() {
+        return Err(malformed(
+            "it contains characters other than printable ASCII",
+        ));
+    }
+    Ok(())
+}
+
 /// `Retry-After` in seconds; the HTTP-date form is not used by this API and is ignored.
 fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?;
@@ -349,6 +379,29 @@ mod tests {
         assert!(!format!("{config:?}").contains("tok-very-secret"));
         let client = Client::new(config).unwrap();
         assert!(!format!("{client:?}").contains("tok-very-secret"));
+    }
+
+    #[test]
+    fn malformed_token_is_refused_without_being_shown() {
+        for token in [
+            "tok-secret\n",
+            " tok-secret",
+            "tok secret",
+            "tok\tsecret",
+            "tok\u{7f}secret",
+            "tok\u{0}secret",
+            "tok-sécret",
+        ] {
+            let err = Client::new(ClientConfig::new(DEFAULT_BASE_URL, token)).unwrap_err();
+            let text = err.to_string();
+            assert!(matches!(err, Error::InvalidConfig { .. }), "{err:?}");
+            assert!(text.contains("the API token is malformed"), "{text}");
+            assert!(
+                !text.contains("secret") && !text.contains("sécret"),
+                "{text}"
+            );
+            assert!(!format!("{err:?}").contains("secret"));
+        }
     }
 
     #[test]

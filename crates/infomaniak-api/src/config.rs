@@ -63,31 +63,52 @@ impl fmt::Debug for ClientConfig {
 }
 
 /// Parses the base URL and enforces https, except towards this machine.
+///
+/// The URL is the API's root: scheme, host and port only. Every request path starts with
+/// `/1/` or `/2/` from there, so a path, query or fragment would only turn into 404s later.
 pub(crate) fn check_base_url(raw: &str) -> Result<String, Error> {
-    let url = Url::parse(raw.trim()).map_err(|e| Error::InvalidConfig {
-        reason: format!("the base URL is not a URL: {e}"),
-    })?;
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(Error::InvalidConfig {
-            reason: "the base URL must not carry credentials".into(),
-        });
+    let invalid = |reason: String| Error::InvalidConfig { reason };
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Err(invalid(format!(
+            "the base URL is empty; the API is at {DEFAULT_BASE_URL}"
+        )));
     }
-    let shown = || {
-        let host = url.host_str().unwrap_or_default();
-        match url.port() {
-            Some(port) => format!("{}://{host}:{port}", url.scheme()),
-            None => format!("{}://{host}", url.scheme()),
-        }
-    };
+    let url = Url::parse(raw).map_err(|e| invalid(format!("the base URL is not a URL: {e}")))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid("the base URL must not carry credentials".into()));
+    }
     match url.scheme() {
-        "https" => {}
-        "http" if is_loopback(&url) => {}
-        "http" => return Err(Error::InsecureUrl { url: shown() }),
-        other => {
-            return Err(Error::InvalidConfig {
-                reason: format!("unsupported URL scheme {other:?}"),
-            });
-        }
+        "https" | "http" => {}
+        other => return Err(invalid(format!("unsupported URL scheme {other:?}"))),
+    }
+
+    // The query and fragment are not echoed: they are the parts that could hold a secret.
+    let only_root = "give only the scheme, host and port, such as https://api.infomaniak.com";
+    if url.path() != "/" {
+        return Err(invalid(format!(
+            "the base URL must not have a path (found {:?}): {only_root}",
+            url.path()
+        )));
+    }
+    if url.query().is_some() {
+        return Err(invalid(format!(
+            "the base URL must not have a query: {only_root}"
+        )));
+    }
+    if url.fragment().is_some() {
+        return Err(invalid(format!(
+            "the base URL must not have a fragment: {only_root}"
+        )));
+    }
+
+    if url.scheme() == "http" && !is_loopback(&url) {
+        let host = url.host_str().unwrap_or_default();
+        let url = match url.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_owned(),
+        };
+        return Err(Error::InsecureUrl { url });
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }
@@ -133,6 +154,54 @@ mod tests {
         assert_eq!(
             check_base_url("https://api.infomaniak.com/").unwrap(),
             "https://api.infomaniak.com"
+        );
+    }
+
+    #[test]
+    fn base_url_with_a_path_query_or_fragment_is_refused() {
+        for bad in [
+            "http://127.0.0.1:8080/v1",
+            "https://api.infomaniak.com/1/",
+            "https://api.infomaniak.com//",
+            "https://api.infomaniak.com?x=1",
+            "https://api.infomaniak.com/?",
+            "https://api.infomaniak.com#top",
+        ] {
+            let err = check_base_url(bad).unwrap_err();
+            assert!(matches!(err, Error::InvalidConfig { .. }), "{bad}: {err:?}");
+            assert!(
+                err.to_string().contains("the base URL must not have"),
+                "{err}"
+            );
+        }
+        let err = check_base_url("http://127.0.0.1:8080/v1").unwrap_err();
+        assert!(err.to_string().contains("path (found \"/v1\")"), "{err}");
+        let err = check_base_url("https://api.infomaniak.com?token=hunter2").unwrap_err();
+        assert!(!err.to_string().contains("hunter2"), "{err}");
+
+        // One trailing slash is the root itself.
+        assert_eq!(
+            check_base_url("http://127.0.0.1:8080/").unwrap(),
+            "http://127.0.0.1:8080"
+        );
+    }
+
+    #[test]
+    fn empty_base_url_is_refused_clearly() {
+        for empty in ["", "  \n"] {
+            let err = check_base_url(empty).unwrap_err();
+            assert!(matches!(err, Error::InvalidConfig { .. }), "{err:?}");
+            assert!(err.to_string().contains("the base URL is empty"), "{err}");
+        }
+    }
+
+    #[test]
+    fn plain_http_refusal_is_short_and_names_the_host() {
+        let err = check_base_url("http://api.infomaniak.com:8080").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "refusing to send the API token over plain http to api.infomaniak.com:8080: \
+             only loopback addresses may use http"
         );
     }
 

@@ -99,7 +99,10 @@ pub enum Error {
     },
 
     /// The request never got an HTTP answer (connection refused, reset, timed out).
-    #[error("{method} {path}: transport error")]
+    ///
+    /// The text names the causes (such as "tcp connect error: Connection refused") but
+    /// never the URL, whose query could hold more than ids.
+    #[error("{method} {path}: transport error: {}", describe_transport(source))]
     Transport {
         method: String,
         path: String,
@@ -116,10 +119,16 @@ pub enum Error {
     },
 
     /// The base URL is plain `http://` to a host that is not this machine.
-    #[error("refusing to send the API token over plain http to {url}; use https")]
-    InsecureUrl { url: String },
+    #[error(
+        "refusing to send the API token over plain http to {url}: \
+         only loopback addresses may use http"
+    )]
+    InsecureUrl {
+        /// The host refused, with its port when the URL names one.
+        url: String,
+    },
 
-    /// The client configuration cannot be used (unparsable URL, HTTP client setup).
+    /// The client configuration cannot be used (bad base URL or token, HTTP client setup).
     #[error("invalid client configuration: {reason}")]
     InvalidConfig { reason: String },
 
@@ -164,6 +173,44 @@ fn list_fields(fields: &[FieldError]) -> String {
     format!(": {}", parts.join("; "))
 }
 
+/// The causes of a transport failure, outermost first, each said once.
+fn describe_transport(source: &reqwest::Error) -> String {
+    let mut text = source.to_string();
+    let mut next = std::error::Error::source(source);
+    while let Some(cause) = next {
+        let part = cause.to_string();
+        // Some layers repeat their inner error in their own text.
+        if !part.is_empty() && !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        next = cause.source();
+    }
+    hide_urls(&text)
+}
+
+/// Replaces every URL in `text` by `<url>`: the caller strips reqwest's own, but a cause
+/// deeper down (a redirect, a proxy) could still name one with its query.
+fn hide_urls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = ["http://", "https://"]
+        .iter()
+        .filter_map(|scheme| rest.find(scheme))
+        .min()
+    {
+        out.push_str(&rest[..start]);
+        out.push_str("<url>");
+        let tail = &rest[start..];
+        let end = tail
+            .find(|c: char| c.is_whitespace() || matches!(c, ')' | '"' | '\'' | '>'))
+            .unwrap_or(tail.len());
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn show_retry_after(retry_after: &Option<Duration>) -> String {
     match retry_after {
         Some(d) => format!(" (server asked to retry after {}s)", d.as_secs()),
@@ -183,6 +230,42 @@ impl Error {
             self,
             Error::RateLimited { .. } | Error::Server { .. } | Error::Transport { .. }
         )
+    }
+
+    /// A short account of a retryable failure, for a wait that keeps polling through it.
+    pub(crate) fn passing_trouble(&self) -> String {
+        match self {
+            Error::RateLimited { .. } => "rate limited".to_owned(),
+            Error::Server { status, code, .. } if code.is_empty() => {
+                format!("server error (HTTP {status})")
+            }
+            Error::Server { status, code, .. } => format!("server error (HTTP {status}, {code})"),
+            Error::Transport { source, .. } => {
+                format!("transport error: {}", describe_transport(source))
+            }
+            other => other.to_string(),
+        }
+    }
+
+    /// The variant's name in snake case, for structured logs.
+    pub(crate) fn kind(&self) -> &'static str {
+        match self {
+            Error::NotFound { .. } => "not_found",
+            Error::Validation { .. } => "validation",
+            Error::Unauthorized { .. } => "unauthorized",
+            Error::RateLimited { .. } => "rate_limited",
+            Error::Server { .. } => "server",
+            Error::Api { .. } => "api",
+            Error::Transport { .. } => "transport",
+            Error::Decode { .. } => "decode",
+            Error::InsecureUrl { .. } => "insecure_url",
+            Error::InvalidConfig { .. } => "invalid_config",
+            Error::TaskFailed { .. } => "task_failed",
+            Error::UserFailed { .. } => "user_failed",
+            Error::ProjectFailed { .. } => "project_failed",
+            Error::WaitTimedOut { .. } => "wait_timed_out",
+            Error::Cancelled { .. } => "cancelled",
+        }
     }
 
     /// The HTTP status of the answer that caused this error, if there was one.
@@ -273,5 +356,14 @@ mod tests {
         assert!(text.contains("300s") && text.contains("25 poll"), "{text}");
         assert_eq!(timed_out.code(), None);
         assert!(timed_out.field_errors().is_empty());
+    }
+
+    #[test]
+    fn transport_text_never_shows_a_url() {
+        assert_eq!(
+            hide_urls("redirect to https://h.example/x?token=abc failed (http://a/b)"),
+            "redirect to <url> failed (<url>)"
+        );
+        assert_eq!(hide_urls("tcp connect error"), "tcp connect error");
     }
 }

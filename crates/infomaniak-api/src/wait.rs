@@ -1,6 +1,9 @@
 //! The waiter: polls something until it reaches a success or failure state, or a deadline.
 //!
-//! Each poll classifies what it saw as pending, ready or failed. Between polls the waiter
+//! Each poll classifies what it saw as pending, ready or failed. A poll whose request failed
+//! in a way that may pass (429, 5xx, no answer; see [`Error::is_retryable`]) counts as
+//! pending too: it says nothing about the awaited thing, and giving up on it would report a
+//! healthy object as failed. Between polls the waiter
 //! sleeps a jittered, exponentially growing delay between `min_delay` and `max_delay`; the
 //! last sleep is cut so that one final poll happens at the deadline, and only then does the
 //! wait time out, with what it last saw, after how long and how many polls. Cancelling the
@@ -110,8 +113,11 @@ pub enum PollState<T> {
 /// Polls `poll` until it is ready or failed, the deadline passes, or the wait is cancelled.
 ///
 /// `what` names the awaited thing in logs and errors ("task 1234", "user 5 ready"). An
-/// `Err` from `poll` itself ends the wait with that error (the client has already retried
-/// what was worth retrying).
+/// `Err` from `poll` that [is retryable](Error::is_retryable) is logged and waited through
+/// like a pending state, so it can only end the wait by its deadline, as
+/// [`Error::WaitTimedOut`] naming it as the last thing seen. Any other `Err` ends the wait
+/// at once. A poll still in flight at the deadline (a request retrying a 429, say) is let
+/// finish.
 pub async fn poll_until<T, F, Fut>(wait: &Wait, what: &str, mut poll: F) -> Result<T, Error>
 where
     F: FnMut() -> Fut,
@@ -133,12 +139,24 @@ where
         let state = tokio::select! {
             biased;
             _ = wait.cancel.cancelled() => return Err(cancelled(last_seen)),
-            state = poll() => state?,
+            state = poll() => state,
         };
         match state {
-            PollState::Ready(value) => return Ok(value),
-            PollState::Failed(err) => return Err(err),
-            PollState::Pending(seen) => last_seen = seen,
+            Ok(PollState::Ready(value)) => return Ok(value),
+            Ok(PollState::Failed(err)) => return Err(err),
+            Ok(PollState::Pending(seen)) => last_seen = seen,
+            Err(err) if err.is_retryable() => {
+                tracing::warn!(
+                    what,
+                    polls,
+                    error_kind = err.kind(),
+                    status = err.status(),
+                    error = %err,
+                    "poll failed; waiting and polling again"
+                );
+                last_seen = err.passing_trouble();
+            }
+            Err(err) => return Err(err),
         }
 
         // Stop once the poll at (or past) the deadline has been made.
@@ -293,6 +311,75 @@ mod tests {
         .await
         .unwrap_err();
         assert!(matches!(err, Error::UserFailed { user: 1, .. }));
+    }
+
+    fn server_error() -> Error {
+        Error::Server {
+            method: "GET".into(),
+            path: "/1/async/tasks/abc".into(),
+            status: 503,
+            code: "unexpected_error".into(),
+            description: String::new(),
+        }
+    }
+
+    #[tokio::test]
+    async fn retryable_poll_errors_count_as_pending() {
+        let (wait, _clock) = manual_wait(Duration::from_secs(600));
+        let mut n = 0;
+        let value = poll_until(&wait, "task abc", || {
+            n += 1;
+            let result = if n < 5 {
+                Err(server_error())
+            } else {
+                Ok(PollState::Ready(n))
+            };
+            async move { result }
+        })
+        .await
+        .unwrap();
+        assert_eq!(value, 5);
+    }
+
+    #[tokio::test]
+    async fn retryable_poll_errors_until_the_deadline_time_out_saying_so() {
+        let (wait, clock) = manual_wait(Duration::from_secs(300));
+        let err = poll_until::<(), _, _>(&wait, "task abc", || async { Err(server_error()) })
+            .await
+            .unwrap_err();
+        match &err {
+            Error::WaitTimedOut {
+                last_seen, elapsed, ..
+            } => {
+                assert_eq!(last_seen, "server error (HTTP 503, unexpected_error)");
+                assert_eq!(*elapsed, Duration::from_secs(300));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert_eq!(clock.now() - clock.start, Duration::from_secs(300));
+    }
+
+    #[tokio::test]
+    async fn other_poll_errors_end_the_wait_at_once() {
+        let (wait, clock) = manual_wait(Duration::from_secs(300));
+        let mut polls = 0;
+        let err = poll_until::<(), _, _>(&wait, "user 1 ready", || {
+            polls += 1;
+            async {
+                Err(Error::Unauthorized {
+                    method: "GET".into(),
+                    path: "/x".into(),
+                    status: 401,
+                    code: "not_authorized".into(),
+                    description: String::new(),
+                })
+            }
+        })
+        .await
+        .unwrap_err();
+        assert!(matches!(err, Error::Unauthorized { .. }), "{err:?}");
+        assert_eq!(polls, 1);
+        assert_eq!(clock.now(), clock.start);
     }
 
     #[tokio::test(start_paused = true)]

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use common::*;
 use infomaniak_api::{CancellationToken, Client, Error, Operation, Wait};
-use infomaniak_cloud_emulator::AsyncStyle;
+use infomaniak_cloud_emulator::{AsyncStyle, Config};
 use serde_json::json;
 use tokio::time::Instant;
 
@@ -265,4 +265,144 @@ async fn reads_are_retried_on_transport_errors_then_fail() {
         err.to_string()
             .contains("GET /1/public_clouds/1001/projects/2001/users/1")
     );
+}
+
+/// A port that was just released: connections to it are refused.
+fn closed_port_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    base
+}
+
+#[tokio::test(start_paused = true)]
+async fn transport_error_names_its_cause_but_not_the_url() {
+    let base = closed_port_url();
+    let client = Client::new(client_config(&base, |c| c.max_retries = 1)).unwrap();
+    let err = client
+        .list_users(CLOUD, PROJECT, Default::default())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(
+        text.starts_with("GET /1/public_clouds/1001/projects/2001/users: transport error: "),
+        "{text}"
+    );
+    assert!(text.contains("tcp connect error"), "{text}");
+    assert!(text.contains("Connection refused"), "{text}");
+    for hidden in [base.as_str(), "per_page", "?", TOKEN] {
+        assert!(!text.contains(hidden), "{hidden:?} in {text}");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn waits_outlast_a_strict_rate_limit_shared_by_several_users() {
+    // The service allows fewer requests than the client assumes, so the polls of several
+    // waits meet 429 for a whole minute, longer than one request's retries last.
+    let h = start_with(
+        Config {
+            async_style: AsyncStyle::Asynchronous,
+            latency: Duration::from_secs(3),
+            rate_limit_per_minute: 5,
+            ..emulator_config()
+        },
+        |c| c.max_retries = 2,
+    )
+    .await;
+    let mut ids = Vec::new();
+    for n in 0..3 {
+        let op = h
+            .client
+            .create_user(CLOUD, PROJECT, &new_user(&format!("busy{n}")))
+            .await
+            .unwrap();
+        ids.push(h.client.wait_operation(op, &wait(600)).await.unwrap());
+    }
+
+    let started = Instant::now();
+    let waits: Vec<_> = ids
+        .iter()
+        .map(|&id| {
+            let client = h.client.clone();
+            tokio::spawn(
+                async move { client.wait_user_ready(CLOUD, PROJECT, id, &wait(600)).await },
+            )
+        })
+        .collect();
+    for (wait, id) in waits.into_iter().zip(ids) {
+        let user = wait.await.unwrap().unwrap();
+        assert_eq!(user.public_cloud_user_id, id);
+    }
+    assert_elapsed(started, Duration::from_secs(55)..Duration::from_secs(600));
+    let refused = h
+        .requests()
+        .await
+        .iter()
+        .filter(|r| r["status"] == 429)
+        .count();
+    assert!(refused > 3, "the scenario must meet 429s: {refused}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn wait_through_429s_until_its_deadline_times_out_saying_rate_limited() {
+    let h = start_with(
+        Config {
+            latency: Duration::from_secs(3),
+            rate_limit_per_minute: 0,
+            ..emulator_config()
+        },
+        |c| c.max_retries = 1,
+    )
+    .await;
+    let id = h.create_ready_user("limited").await;
+    h.fault(json!({"fault": "rate_limited", "count": 1000, "retry_after": 2}))
+        .await;
+
+    let err = h
+        .client
+        .wait_user_ready(CLOUD, PROJECT, id, &wait(120))
+        .await
+        .unwrap_err();
+    match &err {
+        Error::WaitTimedOut {
+            last_seen, polls, ..
+        } => {
+            assert_eq!(last_seen, "rate limited");
+            assert!(*polls > 1, "{polls}");
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    assert!(err.to_string().contains("last seen: rate limited"), "{err}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn wait_through_transport_errors_until_its_deadline_says_so() {
+    let client = Client::new(client_config(&closed_port_url(), |c| c.max_retries = 1)).unwrap();
+    let op: Operation<u64> = Operation::Task("3f0c2a9e-0000-4000-8000-000000000001".into());
+    let started = Instant::now();
+    let err = client.wait_operation(op, &wait(90)).await.unwrap_err();
+    let Error::WaitTimedOut { ref last_seen, .. } = err else {
+        panic!("unexpected {err:?}");
+    };
+    assert!(last_seen.starts_with("transport error: "), "{last_seen}");
+    assert!(last_seen.contains("Connection refused"), "{last_seen}");
+    assert_elapsed(started, Duration::from_secs(90)..Duration::from_secs(150));
+}
+
+#[tokio::test(start_paused = true)]
+async fn wait_ends_at_once_on_errors_that_will_not_pass() {
+    let h = start(AsyncStyle::Delayed).await;
+    let id = h.create_ready_user("locked out").await;
+    let mut config = client_config(&h.emu.base_url(), |_| {});
+    config.token = "not-the-token".into();
+    let stranger = Client::new(config).unwrap();
+
+    let started = Instant::now();
+    let err = stranger
+        .wait_user_ready(CLOUD, PROJECT, id, &wait(600))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Unauthorized { .. }), "{err:?}");
+    assert_elapsed(started, ..Duration::from_secs(1));
 }

@@ -51,9 +51,45 @@ async fn plain_http_is_refused_except_to_this_machine() {
     let err = Client::new(ClientConfig::new("http://api.infomaniak.com", "t0ken-abc")).unwrap_err();
     assert!(matches!(err, Error::InsecureUrl { .. }), "{err:?}");
     assert!(!format!("{err} {err:?}").contains("t0ken-abc"));
+    assert_eq!(
+        err.to_string(),
+        "refusing to send the API token over plain http to api.infomaniak.com: \
+         only loopback addresses may use http"
+    );
     assert!(Client::new(ClientConfig::new("http://127.0.0.1:9", "t")).is_ok());
     assert!(Client::new(ClientConfig::new("http://[::1]:9", "t")).is_ok());
     assert!(Client::new(ClientConfig::new("https://api.infomaniak.com", "t")).is_ok());
+}
+
+#[test]
+fn base_url_must_be_only_scheme_host_and_port() {
+    for bad in [
+        "http://127.0.0.1:8080/v1",
+        "https://api.infomaniak.com?x=1",
+        "https://api.infomaniak.com/#x",
+        "",
+    ] {
+        let err = Client::new(ClientConfig::new(bad, "t")).unwrap_err();
+        assert!(matches!(err, Error::InvalidConfig { .. }), "{bad}: {err:?}");
+        assert!(err.to_string().contains("the base URL"), "{err}");
+    }
+    let client = Client::new(ClientConfig::new("http://127.0.0.1:8080/", "t")).unwrap();
+    assert_eq!(client.base_url(), "http://127.0.0.1:8080");
+}
+
+#[test]
+fn token_with_a_trailing_newline_is_refused_as_malformed() {
+    let err = Client::new(ClientConfig::new(
+        "https://api.infomaniak.com",
+        "t0ken-abc\n",
+    ))
+    .unwrap_err();
+    assert!(matches!(err, Error::InvalidConfig { .. }), "{err:?}");
+    assert!(
+        err.to_string().contains("the API token is malformed"),
+        "{err}"
+    );
+    assert!(!format!("{err} {err:?}").contains("t0ken-abc"));
 }
 
 #[test]
