@@ -48,6 +48,9 @@ pub struct Shared {
 
 impl Shared {
     /// Builds the state, loading the state file when one is configured and present.
+    ///
+    /// The state is written back at once, so a file that cannot be written (a missing
+    /// directory, no permission) stops the start instead of losing every later change.
     pub fn new(config: Config) -> Result<Shared, PersistError> {
         let clock = Clock::start();
         let store = match &config.state_file {
@@ -63,6 +66,9 @@ impl Shared {
             },
             None => Store::seed(&config, &clock),
         };
+        if let Some(path) = &config.state_file {
+            persist::save(path, &store)?;
+        }
         let inner = Inner {
             store,
             faults: FaultQueue::default(),

@@ -1,7 +1,7 @@
 //! The command line of the `infomaniak-cloud-emulator` binary.
 
 use std::io::Write;
-use std::net::SocketAddr;
+use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -14,11 +14,12 @@ use crate::{AsyncStyle, Config, Emulator};
 #[derive(Parser)]
 #[command(name = "infomaniak-cloud-emulator", version)]
 pub struct Cli {
-    /// Address to listen on (port 0 picks a free port).
+    /// Address to listen on: `IP:PORT` or `localhost:PORT` (port 0 picks a free port).
     #[arg(
         long,
         env = "INFOMANIAK_EMULATOR_LISTEN",
-        default_value = "127.0.0.1:8080"
+        default_value = "127.0.0.1:8080",
+        value_parser = parse_listen
     )]
     pub listen: SocketAddr,
 
@@ -94,6 +95,25 @@ impl Cli {
             project_id: self.project_id,
             state_file: self.state_file,
         })
+    }
+}
+
+/// Parses `--listen`: an `IP:PORT` socket address, or `localhost:PORT`, which means
+/// `127.0.0.1:PORT` (no name lookup, so it cannot land on a non-loopback address).
+fn parse_listen(text: &str) -> Result<SocketAddr, String> {
+    if let Ok(addr) = text.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    let port = text
+        .rsplit_once(':')
+        .filter(|(host, _)| host.eq_ignore_ascii_case("localhost"))
+        .map(|(_, port)| port);
+    match port {
+        Some(port) => port
+            .parse::<u16>()
+            .map(|port| SocketAddr::from((Ipv4Addr::LOCALHOST, port)))
+            .map_err(|_| format!("invalid port {port:?}")),
+        None => Err("expected IP:PORT or localhost:PORT, e.g. 127.0.0.1:8080".to_owned()),
     }
 }
 
@@ -179,6 +199,29 @@ mod tests {
         assert_eq!(config.latency, Duration::from_millis(500));
         assert_eq!(config.async_style, AsyncStyle::Asynchronous);
         assert_eq!(config.rate_limit_per_minute, 0);
+    }
+
+    #[test]
+    fn listen_accepts_localhost_as_the_loopback_address() {
+        let cli = Cli::parse_from(["x", "--listen", "localhost:0"]);
+        assert_eq!(cli.config().unwrap().listen, "127.0.0.1:0".parse().unwrap());
+        let cli = Cli::parse_from(["x", "--listen", "LOCALHOST:8080"]);
+        assert_eq!(cli.listen, "127.0.0.1:8080".parse().unwrap());
+        let cli = Cli::parse_from(["x", "--listen", "[::1]:9"]);
+        assert_eq!(cli.listen, "[::1]:9".parse().unwrap());
+    }
+
+    #[test]
+    fn listen_refuses_other_names_and_bad_ports() {
+        for bad in [
+            "example.com:80",
+            "localhost",
+            "localhost:http",
+            "localhost:70000",
+        ] {
+            let parsed = Cli::try_parse_from(["x", "--listen", bad]);
+            assert!(parsed.is_err(), "{bad} must be refused");
+        }
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The control API under `/_emulator`: lets tests inspect and steer the emulator. It needs
-//! no token, is not rate limited and does not appear in the request log.
+//! no token, is not rate limited and does not appear in the request log (calls that change
+//! something still log one `info` line).
 
 use std::sync::Arc;
 

@@ -49,7 +49,7 @@ use app::Shared;
 
 /// The emulator's router, for driving it in-process without a socket.
 ///
-/// Panics when the configured state file exists but cannot be read.
+/// Panics when the configured state file exists but cannot be read, or cannot be written.
 pub fn router(config: Config) -> axum::Router {
     let shared = Shared::new(config).expect("the state file must be readable");
     app(Arc::new(shared))
@@ -64,10 +64,13 @@ pub struct Emulator {
 
 impl Emulator {
     /// Binds `config.listen` (port 0 picks one) and serves on the current tokio runtime.
+    ///
+    /// Fails when the state file cannot be read, is not valid, or cannot be written.
     pub async fn start(config: Config) -> std::io::Result<Emulator> {
-        let listener = tokio::net::TcpListener::bind(config.listen).await?;
-        let addr = listener.local_addr()?;
+        let listen = config.listen;
         let shared = Shared::new(config).map_err(std::io::Error::other)?;
+        let listener = tokio::net::TcpListener::bind(listen).await?;
+        let addr = listener.local_addr()?;
         let app = app(Arc::new(shared));
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {

@@ -3,27 +3,53 @@
 //! never leaves a half-written file behind.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::state::Store;
 
 /// Errors reading or writing the state file.
 #[derive(Debug, thiserror::Error)]
 pub enum PersistError {
-    /// The file could not be read or written.
-    #[error("state file I/O: {0}")]
-    Io(#[from] std::io::Error),
+    /// The file could not be read, or it or its temporary sibling could not be written.
+    #[error("cannot read or write the state file {}: {source}", path.display())]
+    Io {
+        /// The state file.
+        path: PathBuf,
+        /// What the system answered.
+        source: std::io::Error,
+    },
     /// The file does not hold a valid state.
-    #[error("state file is not valid: {0}")]
-    Format(#[from] serde_json::Error),
+    #[error("the state file {} is not valid: {source}", path.display())]
+    Format {
+        /// The state file.
+        path: PathBuf,
+        /// What the parser answered.
+        source: serde_json::Error,
+    },
+}
+
+impl PersistError {
+    fn io(path: &Path) -> impl FnOnce(std::io::Error) -> PersistError + '_ {
+        move |source| PersistError::Io {
+            path: path.to_owned(),
+            source,
+        }
+    }
 }
 
 /// Loads a store, or `None` when the file does not exist.
 pub fn load(path: &Path) -> Result<Option<Store>, PersistError> {
     match std::fs::read(path) {
-        Ok(bytes) => Ok(Some(serde_json::from_slice(&bytes)?)),
+        Ok(bytes) => {
+            serde_json::from_slice(&bytes)
+                .map(Some)
+                .map_err(|source| PersistError::Format {
+                    path: path.to_owned(),
+                    source,
+                })
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e.into()),
+        Err(e) => Err(PersistError::io(path)(e)),
     }
 }
 
@@ -33,11 +59,14 @@ pub fn save(path: &Path, store: &Store) -> Result<(), PersistError> {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-    let mut file = tempfile::NamedTempFile::new_in(dir)?;
-    serde_json::to_writer_pretty(&mut file, store)?;
-    file.write_all(b"\n")?;
-    file.as_file().sync_all()?;
-    file.persist(path).map_err(|e| e.error)?;
+    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(PersistError::io(path))?;
+    serde_json::to_writer_pretty(&mut file, store)
+        .map_err(std::io::Error::from)
+        .and_then(|()| file.write_all(b"\n"))
+        .and_then(|()| file.as_file().sync_all())
+        .map_err(PersistError::io(path))?;
+    file.persist(path)
+        .map_err(|e| PersistError::io(path)(e.error))?;
     Ok(())
 }
 
@@ -69,6 +98,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("state.json");
         std::fs::write(&path, "not json").unwrap();
-        assert!(matches!(load(&path), Err(PersistError::Format(_))));
+        assert!(matches!(load(&path), Err(PersistError::Format { .. })));
+    }
+
+    #[test]
+    fn saving_into_a_missing_directory_names_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("missing").join("state.json");
+        let store = Store::seed(&Config::default(), &Clock::start());
+        let error = save(&path, &store).unwrap_err();
+        assert!(matches!(error, PersistError::Io { .. }));
+        assert!(error.to_string().contains("state.json"), "{error}");
     }
 }

@@ -3,7 +3,13 @@
 //!
 //! While a delete is in flight the user stays readable with status `deleting`; once the
 //! operation completes it answers 404 `object_not_found`. Writes to a user that is being
-//! deleted answer 404 as well, since the user is already on its way out.
+//! deleted answer 404 as well, since the user is already on its way out; so does a create
+//! in a project that is being deleted.
+//!
+//! A user stuck in `creating` (fault `stuck_creating`) keeps every change queued behind the
+//! create that never ends: a PATCH is accepted and its task ends, but the user stays
+//! `creating` and the change never shows. A DELETE drops the stuck create and completes
+//! after the latency like any other.
 
 use std::sync::Arc;
 
@@ -88,7 +94,12 @@ pub async fn invite(
 /// Checks a create's body, which carries a password or an e-mail address after `login`.
 fn create_user(state: &Shared, ids: &Ids, body: &[u8], login: FirstLogin) -> ApiResult<Response> {
     let mut inner = state.lock();
-    let project = find_project(&inner.store, ids)?.id;
+    let project = find_project(&inner.store, ids)?;
+    if project.pending.iter().any(|op| op.change.is_delete()) {
+        // The project is on its way out and would take the new user with it.
+        return Err(ApiError::ObjectNotFound);
+    }
+    let project = project.id;
     let body = parse_body(body)?;
     let mut check = Checker::new(&body);
     match login {
@@ -164,6 +175,11 @@ fn start_change(
     let user = find_user(&mut inner.store, ids)?;
     if user.pending.iter().any(|op| op.change.is_delete()) {
         return Err(ApiError::ObjectNotFound);
+    }
+    if change.is_delete() {
+        // A delete wins over a create stuck by a fault, and over the changes waiting behind
+        // it: otherwise it would queue behind a deadline that never comes.
+        user.pending.retain(|op| op.due_ms != NEVER);
     }
     let failed = inner.faults.take(FaultKind::TaskFailed).is_some();
     let error = may_error && inner.faults.take(FaultKind::UserError).is_some();

@@ -123,6 +123,75 @@ async fn stuck_creating_never_leaves_creating() {
     );
 }
 
+/// Creates a user stuck in `creating`.
+async fn stuck_user(api: &Api) -> u64 {
+    inject(api, json!({"fault": "stuck_creating"})).await;
+    api.created_user("stuck").await
+}
+
+#[tokio::test(start_paused = true)]
+async fn deleting_a_stuck_user_removes_it_after_the_latency() {
+    let api = Api::new();
+    let id = stuck_user(&api).await;
+    let reply = api.delete(&user_path(id)).await;
+    assert_eq!(reply.status, 202, "{reply:?}");
+    assert_eq!(
+        api.get(&user_path(id)).await.body["data"]["status"],
+        "deleting"
+    );
+    api.elapse().await;
+    assert_eq!(
+        api.task(reply.body["data"].as_str().unwrap()).await["status"],
+        "executed"
+    );
+    assert_eq!(api.get(&user_path(id)).await.code(), "object_not_found");
+}
+
+#[tokio::test(start_paused = true)]
+async fn patching_a_stuck_user_leaves_it_creating_until_deleted() {
+    let api = Api::new();
+    let id = stuck_user(&api).await;
+    let reply = api
+        .patch(&user_path(id), json!({"description": "later"}))
+        .await;
+    assert_eq!(reply.status, 202, "{reply:?}");
+    api.elapse().await;
+    let user = api.get(&user_path(id)).await.body["data"].clone();
+    assert_eq!(
+        (user["status"].as_str(), user["description"].as_str()),
+        (Some("creating"), Some("stuck"))
+    );
+
+    api.delete(&user_path(id)).await;
+    api.elapse().await;
+    assert_eq!(api.get(&user_path(id)).await.code(), "object_not_found");
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_control_api_ends_a_stuck_create() {
+    let api = Api::new();
+    let id = stuck_user(&api).await;
+    let reply = api
+        .control(
+            "PATCH",
+            &format!("/users/{id}"),
+            Some(json!({"status": "ok"})),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{reply:?}");
+    assert_eq!(api.get(&user_path(id)).await.body["data"]["status"], "ok");
+    api.delete(&user_path(id)).await;
+    api.elapse().await;
+    assert_eq!(api.get(&user_path(id)).await.code(), "object_not_found");
+
+    let other = stuck_user(&api).await;
+    let reply = api
+        .control("DELETE", &format!("/users/{other}"), None)
+        .await;
+    assert_eq!(reply.status, 204, "{reply:?}");
+    assert_eq!(api.get(&user_path(other)).await.code(), "object_not_found");
+}
+
 #[tokio::test(start_paused = true)]
 async fn not_found_after_create_hides_the_first_reads() {
     let api = Api::new();

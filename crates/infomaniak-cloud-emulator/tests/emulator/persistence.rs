@@ -72,3 +72,21 @@ async fn a_corrupt_state_file_is_refused() {
     std::fs::write(&path, "{ not json").unwrap();
     assert!(Emulator::start(config(path)).await.is_err());
 }
+
+#[tokio::test]
+async fn a_state_file_in_a_missing_directory_stops_the_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("missing").join("state.json");
+    let error = Emulator::start(config(path)).await.err().unwrap();
+    assert!(error.to_string().contains("state.json"), "{error}");
+}
+
+#[tokio::test]
+async fn the_state_file_is_written_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.json");
+    let emulator = Emulator::start(config(path.clone())).await.unwrap();
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(saved["account_id"], 1000);
+    emulator.shutdown().await;
+}

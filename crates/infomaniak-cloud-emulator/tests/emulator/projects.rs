@@ -61,6 +61,23 @@ async fn invite_rename_and_delete_a_project() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn no_user_can_be_created_in_a_project_being_deleted() {
+    let api = Api::new();
+    let body = json!({"project_name": "doomed", "user_password": "Passw0rdX"});
+    let reply = api.post(PROJECTS, body).await;
+    api.elapse().await;
+    let id = api.task(reply.body["data"].as_str().unwrap()).await["response"]["data"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(api.delete(&format!("{PROJECTS}/{id}")).await.status, 202);
+
+    let body = json!({"password": "Sup3rSecret"});
+    let reply = api.post(&format!("{PROJECTS}/{id}/users"), body).await;
+    assert_eq!(reply.status, 404, "{reply:?}");
+    assert_eq!(reply.code(), "object_not_found");
+}
+
+#[tokio::test(start_paused = true)]
 async fn the_seeded_project_cannot_be_deleted() {
     let api = Api::new();
     let reply = api.delete(PROJECT).await;
