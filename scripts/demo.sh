@@ -14,7 +14,7 @@ bold=$(printf '\033[1m') reset=$(printf '\033[0m')
 step() { printf '\n%s==> %s%s\n' "$bold" "$*" "$reset"; }
 
 rm -rf "$demo"
-mkdir -p "$demo/work"
+mkdir -p "$demo/config"
 
 step "Starting the Infomaniak API emulator on loopback"
 "$root/target/release/infomaniak-cloud-emulator" --listen 127.0.0.1:0 --token "$token" \
@@ -41,12 +41,12 @@ provider_installation {
   }
 }
 CONF
-cp "$root/examples/demo/main.tf" "$demo/work/"
+cp "$root/examples/demo/main.tf" "$demo/config/"
 export TF_CLI_CONFIG_FILE="$demo/terraformrc"
 export TF_IN_AUTOMATION=1
 export INFOMANIAK_HOST="$api"
 export INFOMANIAK_TOKEN="$token"
-cd "$demo/work"
+cd "$demo/config"
 echo "mirror: $mirror"
 
 step "terraform init"

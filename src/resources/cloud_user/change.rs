@@ -5,12 +5,10 @@ use tfplugin::diag::Diagnostics;
 use tfplugin::provider::{ApplyResourceChangeRequest, ApplyResourceChangeResponse};
 use tfplugin::value::Value;
 
-use super::DEFAULT_TIMEOUTS;
 use super::create::wait_ready;
 use super::model::CloudUser;
 use super::support::{Deadline, configured, decode, failed, report, respond_apply};
 use crate::provider::ProviderData;
-use crate::timeouts::Timeouts;
 
 /// Changes description, password or invitation address in one PATCH, then waits.
 pub async fn update(
@@ -62,10 +60,7 @@ pub async fn update(
         return respond_apply(&state, req.planned_private, diagnostics);
     }
 
-    let deadline = Deadline::new(
-        Timeouts::get(config.timeouts.as_ref(), "update", DEFAULT_TIMEOUTS),
-        req.ctx.cancel.clone(),
-    );
+    let deadline = Deadline::for_operation(config.timeouts.as_ref(), "update", &req.ctx);
     tracing::info!(user = %key.id(), "updating cloud user");
 
     // Send the change, wait for its task, then for the user to be ready again.
@@ -111,10 +106,7 @@ pub async fn delete(
         // Nothing was ever created under this state.
         return ApplyResourceChangeResponse::default();
     };
-    let deadline = Deadline::new(
-        Timeouts::get(prior.timeouts.as_ref(), "delete", DEFAULT_TIMEOUTS),
-        req.ctx.cancel.clone(),
-    );
+    let deadline = Deadline::for_operation(prior.timeouts.as_ref(), "delete", &req.ctx);
     tracing::info!(user = %key.id(), "deleting cloud user");
 
     // Delete, wait for the task, then until the API no longer finds the user.

@@ -9,14 +9,12 @@ use tfplugin::provider::{ApplyResourceChangeRequest, ApplyResourceChangeResponse
 use tfplugin::value::Value;
 use tokio::time::Instant;
 
-use super::DEFAULT_TIMEOUTS;
 use super::model::{CloudUser, UserKey};
 use super::support::{
     Deadline, NOT_FOUND_GRACE, NOT_FOUND_RETRY, Private, configured, decode, failed, report,
     respond_apply, unix_now,
 };
 use crate::provider::ProviderData;
-use crate::timeouts::Timeouts;
 
 /// Creates the user, waits until it is ready, and records it as soon as its id is known.
 pub async fn create(
@@ -37,10 +35,7 @@ pub async fn create(
         );
         return failed(Value::Null, diagnostics);
     };
-    let deadline = Deadline::new(
-        Timeouts::get(config.timeouts.as_ref(), "create", DEFAULT_TIMEOUTS),
-        req.ctx.cancel.clone(),
-    );
+    let deadline = Deadline::for_operation(config.timeouts.as_ref(), "create", &req.ctx);
     let mut state = config.clone();
     tracing::info!(
         public_cloud_id = cloud,

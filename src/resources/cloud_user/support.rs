@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use infomaniak_api::{Client, Error, Wait};
 use serde::{Deserialize, Serialize};
+use tfplugin::RequestContext;
 use tfplugin::diag::Diagnostics;
 use tfplugin::provider::{ApplyResourceChangeResponse, ReadResourceResponse};
 use tfplugin::value::{Value, from_value, to_value};
@@ -12,9 +13,10 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use super::model::CloudUser;
-use super::schema;
+use super::{DEFAULT_TIMEOUTS, schema};
 use crate::diagnostics::api_error;
 use crate::provider::ProviderData;
+use crate::timeouts::Timeouts;
 
 /// How long after creation a 404 of a user never seen ready is taken for the API catching
 /// up rather than for a deletion.
@@ -63,6 +65,19 @@ pub(super) struct Deadline {
 }
 
 impl Deadline {
+    /// The time limit of `operation` ("create", "update" or "delete") from the `timeouts`
+    /// block, cancelled with the request.
+    pub(super) fn for_operation(
+        timeouts: Option<&Timeouts>,
+        operation: &str,
+        ctx: &RequestContext,
+    ) -> Self {
+        Self::new(
+            Timeouts::get(timeouts, operation, DEFAULT_TIMEOUTS),
+            ctx.cancel.clone(),
+        )
+    }
+
     pub(super) fn new(timeout: Duration, cancel: CancellationToken) -> Self {
         Self {
             end: Instant::now() + timeout,
