@@ -156,6 +156,15 @@ fn settings(config: &Value, env: impl Fn(&str) -> Option<String>) -> Result<Sett
     })
 }
 
+/// Where the host came from, for error messages.
+fn host_source(config: &Value) -> &'static str {
+    match config.get("host") {
+        Some(host) if !host.is_null() => "The provider's `host`",
+        _ if env::var_os(HOST_ENV).is_some() => HOST_ENV,
+        _ => "The default host",
+    }
+}
+
 /// A host must be a whole http(s) URL; `source` names where it came from.
 fn check_host(host: &str, source: &str) -> Result<(), String> {
     let host = host.trim();
@@ -165,7 +174,8 @@ fn check_host(host: &str, source: &str) -> Result<(), String> {
              emulator's http://127.0.0.1:PORT, or unset it to use {DEFAULT_HOST}."
         ));
     }
-    if !(host.starts_with("https://") || host.starts_with("http://")) {
+    let lower = host.to_ascii_lowercase();
+    if !(lower.starts_with("https://") || lower.starts_with("http://")) {
         return Err(format!(
             "{source} must be a URL starting with https:// (or http:// for a loopback \
              address such as a local emulator), such as {DEFAULT_HOST}."
@@ -176,14 +186,11 @@ fn check_host(host: &str, source: &str) -> Result<(), String> {
 
 /// A token is one word of printable characters; the check never shows it.
 fn check_token(token: &str, source: &str) -> Result<(), String> {
-    if token
-        .trim()
-        .chars()
-        .any(|c| c.is_whitespace() || c.is_control())
-    {
+    if token.trim().chars().any(|c| !c.is_ascii_graphic()) {
         return Err(format!(
-            "The token from {source} contains spaces, line breaks or control characters; an \
-             API token is a single word. Check how it was copied."
+            "The token from {source} contains spaces, line breaks, control or non-ASCII \
+             characters; an API token is a single word of ASCII letters, digits and marks. \
+             Check how it was copied."
         ));
     }
     Ok(())
@@ -275,7 +282,7 @@ impl Provider for InfomaniakProvider {
             Err(err) => diagnostics.attribute_error(
                 AttributePath::root("host"),
                 "Invalid API host",
-                err.to_string(),
+                format!("{}: {err}.", host_source(&req.config)),
             ),
         }
         ConfigureProviderResponse {
@@ -361,6 +368,8 @@ mod tests {
         assert_eq!(error_paths(settings(&block(&[]), env_of(&[]))), ["token"]);
         let spaced = env_of(&[(TOKEN_ENV, "two words")]);
         assert_eq!(error_paths(settings(&block(&[]), spaced)), ["token"]);
+        let accented = env_of(&[(TOKEN_ENV, "tøk")]);
+        assert_eq!(error_paths(settings(&block(&[]), accented)), ["token"]);
         for rate in [Value::int(0), Value::int(-1), Value::int(1_000_000)] {
             let config = block(&[("requests_per_minute", rate)]);
             assert_eq!(

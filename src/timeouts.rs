@@ -135,7 +135,9 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 /// Formats a whole-minute or whole-second duration the way it is written in HCL.
 pub fn format_duration(duration: Duration) -> String {
     let secs = duration.as_secs();
-    if secs.is_multiple_of(3600) {
+    if duration.subsec_millis() != 0 || secs == 0 {
+        format!("{}ms", duration.as_millis())
+    } else if secs.is_multiple_of(3600) {
         format!("{}h", secs / 3600)
     } else if secs.is_multiple_of(60) {
         format!("{}m", secs / 60)
@@ -194,5 +196,6 @@ mod tests {
         assert_eq!(format_duration(Duration::from_secs(600)), "10m");
         assert_eq!(format_duration(Duration::from_secs(7200)), "2h");
         assert_eq!(format_duration(Duration::from_secs(45)), "45s");
+        assert_eq!(format_duration(Duration::from_millis(1500)), "1500ms");
     }
 }

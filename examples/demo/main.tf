@@ -22,7 +22,7 @@ variable "project_id" {
 
 variable "team" {
   type    = set(string)
-  default = ["backend", "frontend", "data"]
+  default = ["backend", "frontend", "analytics"]
 }
 
 resource "infomaniak_cloud_user" "team" {

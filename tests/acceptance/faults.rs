@@ -50,27 +50,27 @@ async fn wait_timeout_leaves_a_tainted_user() {
 async fn timeout_while_the_create_task_runs_keeps_the_user() {
     for cli in clis() {
         let env = Env::start_with(&cli, |config: &mut infomaniak_cloud_emulator::Config| {
-            config.latency = std::time::Duration::from_secs(60);
+            config.latency = std::time::Duration::from_secs(6);
         })
         .await;
-        env.config(&with_create_timeout("3s"));
-        env.apply_fails().await;
+        env.config(&with_create_timeout("2s"));
+        let run = env.apply_fails().await;
+        assert!(
+            run.output().contains("User creation not confirmed"),
+            "{}",
+            run.output()
+        );
 
-        // The user the API is still making is tracked, so no second one is created.
+        // The user the API is still making is tracked, so no second one is left behind.
         let user = env
             .resource("infomaniak_cloud_user.ci")
             .await
             .expect("kept in state");
         assert_eq!(user["tainted"], true, "{user}");
-        let user_id = user["values"]["user_id"].as_u64().unwrap();
-        let made: Vec<_> = env
-            .users()
-            .await
-            .into_iter()
-            .filter(|u| u["description"] == "CI runner")
-            .collect();
-        assert_eq!(made.len(), 1, "{made:?}");
-        assert_eq!(made[0]["public_cloud_user_id"], user_id);
+        env.config(&user_block("ci", "CI runner", PASSWORD));
+        env.apply().await;
+        env.assert_one_tracked_user("infomaniak_cloud_user.ci", "CI runner")
+            .await;
     }
 }
 

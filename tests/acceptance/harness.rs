@@ -293,6 +293,20 @@ impl Env {
         list.as_array().cloned().unwrap_or_default()
     }
 
+    /// Asserts that exactly one user has `description` and that `address` tracks it.
+    pub async fn assert_one_tracked_user(&self, address: &str, description: &str) {
+        let made: Vec<Json> = self
+            .users()
+            .await
+            .into_iter()
+            .filter(|u| u["description"] == description)
+            .collect();
+        assert_eq!(made.len(), 1, "one user, no duplicate: {made:?}");
+        let user = self.resource(address).await.expect("in state");
+        assert_ne!(user["tainted"], true, "{user}");
+        assert_eq!(user["values"]["user_id"], made[0]["public_cloud_user_id"]);
+    }
+
     /// Calls the API itself with the test token.
     pub async fn api_call(&self, method: &str, path: &str, body: Option<Json>) -> Json {
         let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();

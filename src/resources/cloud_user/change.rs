@@ -1,12 +1,12 @@
 //! Changing a user in place, and deleting it; each waits until the API has done it.
 
-use infomaniak_api::{Error, UpdateUser};
+use infomaniak_api::{Error, Operation, UpdateUser};
 use tfplugin::diag::Diagnostics;
 use tfplugin::provider::{ApplyResourceChangeRequest, ApplyResourceChangeResponse};
 use tfplugin::value::Value;
 
 use super::create::wait_ready;
-use super::model::CloudUser;
+use super::model::{CloudUser, UserKey};
 use super::support::{Deadline, configured, decode, failed, report, respond_apply};
 use crate::provider::ProviderData;
 
@@ -102,11 +102,36 @@ pub async fn delete(
     let Some(prior) = decode::<CloudUser>(&req.prior_state, &mut diagnostics) else {
         return failed(req.prior_state, diagnostics);
     };
-    let Some(key) = prior.key() else {
-        // Nothing was ever created under this state.
-        return ApplyResourceChangeResponse::default();
-    };
     let deadline = Deadline::for_operation(prior.timeouts.as_ref(), "delete", &req.ctx);
+
+    // A create that was not seen to finish: wait for its task to name the user to delete.
+    let pending = prior.pending_task().map(str::to_string);
+    let key = match (
+        prior.key(),
+        pending,
+        prior.public_cloud_id,
+        prior.project_id,
+    ) {
+        (Some(key), _, _, _) => key,
+        (None, Some(task), Some(public_cloud_id), Some(project_id)) => {
+            let operation = Operation::<u64>::Task(task);
+            match client.wait_operation(operation, &deadline.wait()).await {
+                Ok(user_id) => UserKey {
+                    public_cloud_id,
+                    project_id,
+                    user_id,
+                },
+                // The create failed: there is nothing to delete.
+                Err(Error::TaskFailed { .. }) => return ApplyResourceChangeResponse::default(),
+                Err(err) => {
+                    report(&mut diagnostics, "find the user to delete", &err);
+                    return failed(req.prior_state, diagnostics);
+                }
+            }
+        }
+        // Nothing was ever created under this state.
+        _ => return ApplyResourceChangeResponse::default(),
+    };
     tracing::info!(user = %key.id(), "deleting cloud user");
 
     // Delete, wait for the task, then until the API no longer finds the user.

@@ -3,7 +3,7 @@
 //! Once the API has named the user, it is in the state this returns, even when a later wait
 //! fails, so that Terraform keeps tracking it (tainted) instead of leaving it behind.
 
-use infomaniak_api::{Client, CreateUser, Error, InviteUser, User};
+use infomaniak_api::{Client, CreateUser, Error, InviteUser, Operation, User};
 use tfplugin::diag::Diagnostics;
 use tfplugin::provider::{ApplyResourceChangeRequest, ApplyResourceChangeResponse};
 use tfplugin::value::Value;
@@ -15,6 +15,7 @@ use super::support::{
     respond_apply, unix_now,
 };
 use crate::provider::ProviderData;
+use crate::timeouts::format_duration;
 
 /// Creates the user, waits until it is ready, and records it as soon as its id is known.
 pub async fn create(
@@ -72,8 +73,30 @@ pub async fn create(
 
     // Find out which user the create made: from its answer, or by looking when it got lost.
     let user_id = match sent {
-        Ok(operation) => match client.wait_operation(operation, &deadline.wait()).await {
+        Ok(operation) => match client
+            .wait_operation(operation.clone(), &deadline.wait())
+            .await
+        {
             Ok(id) => id,
+            // Accepted, not finished: keep its task in state; the next read names the user.
+            Err(err) if unconfirmed(&err) && matches!(operation, Operation::Task(_)) => {
+                let Operation::Task(task) = operation else {
+                    unreachable!("matched above")
+                };
+                report(&mut diagnostics, "create user", &err);
+                diagnostics.error(
+                    "User creation not confirmed",
+                    format!(
+                        "The API accepted the create (task {task}) but had not finished it. \
+                         The user is kept in state as tainted with that task: the next plan \
+                         finds out which user it made, and the next apply replaces it, so no \
+                         user is left behind untracked."
+                    ),
+                );
+                state.status = Some("creating".to_string());
+                state.set_pending(cloud, project, &task);
+                return respond_apply(&state, Private::default().encode(), diagnostics);
+            }
             // Accepted but not confirmed (interrupted, timed out): the user may exist.
             Err(err) if unconfirmed(&err) => {
                 match adopt(client, cloud, project, &config, started_unix, &deadline).await {
@@ -156,9 +179,11 @@ pub async fn create(
             diagnostics.error(
                 "User created but not ready",
                 format!(
-                    "User {} exists but did not become ready; it is kept in state as \
-                     tainted, so the next apply replaces it.",
-                    key.id()
+                    "User {} exists but did not become ready within the create time limit \
+                     ({}, from `timeouts.create`); it is kept in state as tainted, so the next \
+                     apply replaces it.",
+                    key.id(),
+                    format_duration(deadline.limit())
                 ),
             );
         }

@@ -164,6 +164,7 @@ fn plan(req: PlanResourceChangeRequest) -> PlanResourceChangeResponse {
         }
         return PlanResourceChangeResponse {
             planned_state: planned,
+            planned_private: req.prior_private,
             ..Default::default()
         };
     }
@@ -181,9 +182,11 @@ fn plan(req: PlanResourceChangeRequest) -> PlanResourceChangeResponse {
         planned.set("status", Value::Unknown);
         planned.set("updated_at", Value::Unknown);
     }
+    // What the provider keeps beside the state (such as a pending create) goes on to apply.
     PlanResourceChangeResponse {
         planned_state: planned,
         requires_replace,
+        planned_private: req.prior_private,
         ..Default::default()
     }
 }

@@ -46,6 +46,9 @@ impl UserKey {
     }
 }
 
+/// How `id` marks a create whose task has not named the user yet.
+const PENDING_PREFIX: &str = "pending-";
+
 /// What an import ID must look like, for error messages.
 pub const IMPORT_ID_FORM: &str = "<public_cloud_id>/<project_id>/<user_id>";
 
@@ -75,6 +78,27 @@ impl CloudUser {
             project_id: self.project_id?,
             user_id: self.user_id?,
         })
+    }
+
+    /// Records a create the API accepted but has not finished: until a read learns the
+    /// user's id from the task, `id` names the task instead.
+    pub fn set_pending(&mut self, public_cloud_id: u64, project_id: u64, task: &str) {
+        self.id = Some(format!(
+            "{public_cloud_id}/{project_id}/{PENDING_PREFIX}{task}"
+        ));
+        self.user_id = None;
+    }
+
+    /// The task of a create not yet confirmed, if this state records one.
+    pub fn pending_task(&self) -> Option<&str> {
+        if self.user_id.is_some() {
+            return None;
+        }
+        self.id
+            .as_deref()?
+            .rsplit('/')
+            .next()?
+            .strip_prefix(PENDING_PREFIX)
     }
 
     /// Records the user's id; from then on the user is tracked in state.
@@ -144,6 +168,23 @@ mod tests {
             let err = parse_import_id(bad).unwrap_err();
             assert!(err.contains(IMPORT_ID_FORM), "{err}");
         }
+    }
+
+    #[test]
+    fn a_pending_create_is_recorded_in_the_id_until_the_user_is_known() {
+        let mut user = CloudUser::default();
+        user.set_pending(1001, 2001, "0f3c-77");
+        assert_eq!(user.id.as_deref(), Some("1001/2001/pending-0f3c-77"));
+        assert_eq!(user.pending_task(), Some("0f3c-77"));
+        assert_eq!(user.key(), None);
+        user.public_cloud_id = Some(1001);
+        user.project_id = Some(2001);
+        user.set_key(UserKey {
+            public_cloud_id: 1001,
+            project_id: 2001,
+            user_id: 3002,
+        });
+        assert_eq!(user.pending_task(), None);
     }
 
     #[test]

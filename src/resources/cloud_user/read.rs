@@ -3,9 +3,10 @@
 use tfplugin::diag::Diagnostics;
 use tfplugin::provider::{ReadResourceRequest, ReadResourceResponse};
 
-use super::model::CloudUser;
+use super::model::{CloudUser, UserKey};
 use super::support::{
-    Private, configured, decode, recently_created, removed, report, respond_read,
+    PendingCreate, Private, check_pending_create, configured, decode, recently_created, removed,
+    report, respond_read,
 };
 use crate::provider::ProviderData;
 
@@ -25,6 +26,41 @@ pub async fn read(data: &ProviderData, req: ReadResourceRequest) -> ReadResource
         Some(state) => state,
         None => return keep(diagnostics),
     };
+    let private = Private::decode(&req.private);
+
+    // A create that was not seen to finish: ask its task which user it made.
+    if let Some(task) = state.pending_task().map(str::to_string) {
+        match check_pending_create(client, &task, &req.ctx.cancel).await {
+            Ok(PendingCreate::Made(user_id)) => {
+                let (Some(public_cloud_id), Some(project_id)) =
+                    (state.public_cloud_id, state.project_id)
+                else {
+                    return keep(diagnostics);
+                };
+                state.set_key(UserKey {
+                    public_cloud_id,
+                    project_id,
+                    user_id,
+                });
+                tracing::info!(user = %state.id.clone().unwrap_or_default(), "pending create resolved");
+            }
+            Ok(PendingCreate::Failed) => return removed(),
+            Ok(PendingCreate::Running) => {
+                diagnostics.warning(
+                    "User still being created",
+                    format!(
+                        "The API is still creating this user (task {task}); it stays in state \
+                         until the API names it."
+                    ),
+                );
+                return keep(diagnostics);
+            }
+            Err(err) => {
+                report(&mut diagnostics, "check the pending create", &err);
+                return keep(diagnostics);
+            }
+        }
+    }
     let Some(key) = state.key() else {
         diagnostics.error(
             "Incomplete state",
@@ -39,7 +75,6 @@ pub async fn read(data: &ProviderData, req: ReadResourceRequest) -> ReadResource
         Ok(user) => user,
         Err(err) if err.is_not_found() => {
             // A user we created but never saw may just not be listed yet.
-            let private = Private::decode(&req.private);
             if recently_created(&private) {
                 diagnostics.warning(
                     "User not visible yet",

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use infomaniak_api::{Client, Error, Wait};
+use infomaniak_api::{Client, Error, Operation, Wait};
 use serde::{Deserialize, Serialize};
 use tfplugin::RequestContext;
 use tfplugin::diag::Diagnostics;
@@ -43,6 +43,35 @@ impl Private {
     }
 }
 
+/// What became of a create's pending task.
+pub(super) enum PendingCreate {
+    /// The task made this user.
+    Made(u64),
+    /// The task has not finished yet.
+    Running,
+    /// The task failed: no user was made.
+    Failed,
+}
+
+/// Asks the API once what the pending create task `uuid` has made so far.
+pub(super) async fn check_pending_create(
+    client: &Client,
+    uuid: &str,
+    cancel: &CancellationToken,
+) -> Result<PendingCreate, Error> {
+    // A wait with no time left polls exactly once.
+    let once = Wait::new(Duration::ZERO, cancel.clone());
+    match client
+        .wait_operation(Operation::<u64>::Task(uuid.to_string()), &once)
+        .await
+    {
+        Ok(user_id) => Ok(PendingCreate::Made(user_id)),
+        Err(Error::WaitTimedOut { .. }) => Ok(PendingCreate::Running),
+        Err(Error::TaskFailed { .. }) => Ok(PendingCreate::Failed),
+        Err(err) => Err(err),
+    }
+}
+
 /// Adds the diagnostics of a failed API call, pointing field errors at their attributes.
 pub(super) fn report(diagnostics: &mut Diagnostics, action: &str, err: &Error) {
     api_error(diagnostics, action, err, attribute_of);
@@ -61,6 +90,7 @@ fn attribute_of(field: &str) -> Option<&'static str> {
 /// One operation's time limit, shared by each wait the operation makes.
 pub(super) struct Deadline {
     end: Instant,
+    limit: Duration,
     cancel: CancellationToken,
 }
 
@@ -81,6 +111,7 @@ impl Deadline {
     pub(super) fn new(timeout: Duration, cancel: CancellationToken) -> Self {
         Self {
             end: Instant::now() + timeout,
+            limit: timeout,
             cancel,
         }
     }
@@ -89,6 +120,11 @@ impl Deadline {
     pub(super) fn wait(&self) -> Wait {
         let remaining = self.end.saturating_duration_since(Instant::now());
         Wait::new(remaining, self.cancel.clone())
+    }
+
+    /// The whole time limit of the operation.
+    pub(super) fn limit(&self) -> Duration {
+        self.limit
     }
 
     /// Whether the time limit is used up.

@@ -37,6 +37,17 @@ pub fn config(config: &Value, diagnostics: &mut Diagnostics) {
             );
         }
     }
+    if known(config, "password_wo").is_some()
+        && config.get("password_wo_version").is_none_or(Value::is_null)
+    {
+        diagnostics.attribute_warning(
+            AttributePath::root("password_wo_version"),
+            "Write-only password without a version",
+            "Terraform cannot see changes of `password_wo`, so without \
+             `password_wo_version` a new password is never applied (nor, after an import, \
+             the first one). Set `password_wo_version` and change it with the password.",
+        );
+    }
     if let Some(version) = known(config, "password_wo_version") {
         if version.as_i64().is_none() {
             diagnostics.attribute_error(
