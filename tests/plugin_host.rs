@@ -106,6 +106,7 @@ async fn refuses_write_only_values_from_a_host_that_cannot_keep_them_out_of_stat
         ("public_cloud_id", Value::int(1001)),
         ("project_id", Value::int(2001)),
         ("password_wo", Value::string("Sup3r-Secret")),
+        ("password_wo_version", Value::int(1)),
     ]);
     let msgpack = encode_msgpack(&config, &ty).unwrap();
     let host = TestHost::start(provider()).await.unwrap();

@@ -198,6 +198,7 @@ fn known<'a>(config: &'a Value, attribute: &str) -> Option<&'a Value> {
 mod tests {
     use super::*;
     use std::collections::BTreeMap;
+    use tfplugin::diag::Severity;
 
     fn object(pairs: &[(&str, Value)]) -> Value {
         Value::Object(
@@ -212,6 +213,7 @@ mod tests {
         diagnostics
             .0
             .iter()
+            .filter(|d| d.severity == Severity::Error)
             .map(|d| {
                 d.attribute
                     .as_ref()
