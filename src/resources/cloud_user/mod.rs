@@ -205,7 +205,8 @@ pub fn schema() -> Schema {
             attributes: vec![
                 Attribute::computed("id", string()).description(
                     "`<public_cloud_id>/<project_id>/<user_id>`, the form `terraform import` \
-                     takes.",
+                     takes (`.../pending-<task>` while a create the API has not confirmed is \
+                     tracked by its task).",
                 ),
                 Attribute::required("public_cloud_id", number())
                     .description("ID of the Public Cloud product. Changing it replaces the user."),
