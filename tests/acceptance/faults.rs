@@ -27,11 +27,7 @@ async fn wait_timeout_leaves_a_tainted_user() {
         );
 
         // The user is tracked, tainted, so the next apply replaces it.
-        let user = env
-            .resource("infomaniak_cloud_user.ci")
-            .await
-            .expect("kept in state");
-        assert_eq!(user["tainted"], true, "{user}");
+        let user = env.tainted("infomaniak_cloud_user.ci").await;
         let user_id = user["values"]["user_id"].as_u64().unwrap();
         assert!(
             env.users()
@@ -62,11 +58,7 @@ async fn timeout_while_the_create_task_runs_keeps_the_user() {
         );
 
         // The user the API is still making is tracked, so no second one is left behind.
-        let user = env
-            .resource("infomaniak_cloud_user.ci")
-            .await
-            .expect("kept in state");
-        assert_eq!(user["tainted"], true, "{user}");
+        env.tainted("infomaniak_cloud_user.ci").await;
         env.config(&user_block("ci", "CI runner", PASSWORD));
         env.apply().await;
         env.assert_one_tracked_user("infomaniak_cloud_user.ci", "CI runner")
@@ -102,11 +94,7 @@ async fn error_status_keeps_the_user_tainted() {
         env.config(&user_block("ci", "CI runner", PASSWORD));
         let run = env.apply_fails().await;
         assert!(run.output().contains("error"), "{}", run.output());
-        let user = env
-            .resource("infomaniak_cloud_user.ci")
-            .await
-            .expect("kept in state");
-        assert_eq!(user["tainted"], true);
+        let user = env.tainted("infomaniak_cloud_user.ci").await;
         assert_eq!(user["values"]["status"], "error");
     }
 }

@@ -293,6 +293,13 @@ impl Env {
         list.as_array().cloned().unwrap_or_default()
     }
 
+    /// The state entry of `address`, which must be there and tainted.
+    pub async fn tainted(&self, address: &str) -> Json {
+        let user = self.resource(address).await.expect("kept in state");
+        assert_eq!(user["tainted"], true, "{user}");
+        user
+    }
+
     /// Asserts that exactly one user has `description` and that `address` tracks it.
     pub async fn assert_one_tracked_user(&self, address: &str, description: &str) {
         let made: Vec<Json> = self

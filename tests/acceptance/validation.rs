@@ -80,22 +80,27 @@ async fn invalid_input_is_refused_at_plan() {
     }
 }
 
+/// Runs `command` with one environment variable changed and returns what it printed;
+/// the command must fail.
+async fn fails_with_env(env: &Env, command: &str, name: &str, value: &str) -> String {
+    env.config(&user_block("ci", "CI", "password = \"Good-Passw0rd\""));
+    let mut args = vec![command, "-input=false", "-no-color"];
+    if command == "apply" {
+        args.push("-auto-approve");
+    }
+    let run = env.run_with(&args, &[(name, value)]).await;
+    assert_ne!(run.code, 0, "{}", run.output());
+    run.output()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn missing_token_names_both_ways_to_give_it() {
     for cli in clis() {
         let env = Env::start(&cli).await;
-        env.config(&user_block("ci", "CI", "password = \"Good-Passw0rd\""));
-        let run = env
-            .run_with(
-                &["plan", "-input=false", "-no-color"],
-                &[("INFOMANIAK_TOKEN", "")],
-            )
-            .await;
-        assert_ne!(run.code, 0);
-        let output = run.output();
+        let output = fails_with_env(&env, "plan", "INFOMANIAK_TOKEN", "").await;
         assert!(output.contains("Missing API token"), "{output}");
         assert!(output.contains("INFOMANIAK_TOKEN"), "{output}");
-        assert!(output.contains("token"), "{output}");
+        assert!(output.contains("`token`"), "{output}");
     }
 }
 
@@ -103,15 +108,7 @@ async fn missing_token_names_both_ways_to_give_it() {
 async fn wrong_token_says_what_to_check() {
     for cli in clis() {
         let env = Env::start(&cli).await;
-        env.config(&user_block("ci", "CI", "password = \"Good-Passw0rd\""));
-        let run = env
-            .run_with(
-                &["apply", "-auto-approve", "-input=false", "-no-color"],
-                &[("INFOMANIAK_TOKEN", "not-the-token")],
-            )
-            .await;
-        assert_ne!(run.code, 0);
-        let output = run.output();
+        let output = fails_with_env(&env, "apply", "INFOMANIAK_TOKEN", "not-the-token").await;
         assert!(output.contains("Check the API token"), "{output}");
         assert!(
             !output.contains("not-the-token"),
@@ -125,18 +122,10 @@ async fn empty_host_variable_is_refused_not_replaced_by_the_public_api() {
     for cli in clis() {
         let env = Env::start(&cli).await;
         // Nothing in state and a create to plan: no API call is due even if this failed.
-        env.config(&user_block("ci", "CI", "password = \"Good-Passw0rd\""));
-        let run = env
-            .run_with(
-                &["plan", "-input=false", "-no-color"],
-                &[("INFOMANIAK_HOST", "")],
-            )
-            .await;
-        assert_ne!(run.code, 0, "{}", run.output());
+        let output = fails_with_env(&env, "plan", "INFOMANIAK_HOST", "").await;
         assert!(
-            run.output().contains("INFOMANIAK_HOST is set but empty"),
-            "{}",
-            run.output()
+            output.contains("INFOMANIAK_HOST is set but empty"),
+            "{output}"
         );
     }
 }

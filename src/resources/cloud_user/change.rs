@@ -1,6 +1,6 @@
 //! Changing a user in place, and deleting it; each waits until the API has done it.
 
-use infomaniak_api::{Error, Operation, UpdateUser};
+use infomaniak_api::{Client, Error, Operation, UpdateUser};
 use tfplugin::diag::Diagnostics;
 use tfplugin::provider::{ApplyResourceChangeRequest, ApplyResourceChangeResponse};
 use tfplugin::value::Value;
@@ -16,13 +16,11 @@ pub async fn update(
     req: ApplyResourceChangeRequest,
 ) -> ApplyResourceChangeResponse {
     let mut diagnostics = Diagnostics::default();
-    let Some(client) = configured(data, &mut diagnostics) else {
-        return failed(req.prior_state, diagnostics);
+    let (client, prior) = match prior_user(data, &req, &mut diagnostics) {
+        Some(found) => found,
+        None => return failed(req.prior_state, diagnostics),
     };
-    let (Some(prior), Some(config)) = (
-        decode::<CloudUser>(&req.prior_state, &mut diagnostics),
-        decode::<CloudUser>(&req.config, &mut diagnostics),
-    ) else {
+    let Some(config) = decode::<CloudUser>(&req.config, &mut diagnostics) else {
         return failed(req.prior_state, diagnostics);
     };
     let Some(key) = prior.key() else {
@@ -96,11 +94,9 @@ pub async fn delete(
     req: ApplyResourceChangeRequest,
 ) -> ApplyResourceChangeResponse {
     let mut diagnostics = Diagnostics::default();
-    let Some(client) = configured(data, &mut diagnostics) else {
-        return failed(req.prior_state, diagnostics);
-    };
-    let Some(prior) = decode::<CloudUser>(&req.prior_state, &mut diagnostics) else {
-        return failed(req.prior_state, diagnostics);
+    let (client, prior) = match prior_user(data, &req, &mut diagnostics) {
+        Some(found) => found,
+        None => return failed(req.prior_state, diagnostics),
     };
     let deadline = Deadline::for_operation(prior.timeouts.as_ref(), "delete", &req.ctx);
 
@@ -164,4 +160,15 @@ pub async fn delete(
         diagnostics,
         ..Default::default()
     }
+}
+
+/// The configured client and the user as the state has it, for a change or a delete.
+fn prior_user<'a>(
+    data: &'a ProviderData,
+    req: &ApplyResourceChangeRequest,
+    diagnostics: &mut Diagnostics,
+) -> Option<(&'a Client, CloudUser)> {
+    let client = configured(data, diagnostics)?;
+    let prior = decode::<CloudUser>(&req.prior_state, diagnostics)?;
+    Some((client, prior))
 }
